@@ -1,0 +1,24 @@
+"""The ``kriegsspiel`` command line: one typer app, one module per command group."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from kriegsspiel.cli import battle  # registers its command
+from kriegsspiel.cli._app import app
+from kriegsspiel.errors import KriegsspielError
+
+__all__ = ["app", "main"]
+
+_COMMAND_MODULES = (battle,)
+
+
+def main() -> None:
+    """Run the CLI; a user mistake becomes one line on stderr and exit status 2."""
+    try:
+        app()
+    except KriegsspielError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
