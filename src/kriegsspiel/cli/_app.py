@@ -24,3 +24,7 @@ def emit_json(payload: Any) -> None:
 @app.callback()
 def _root() -> None:
     """Simulate historical battles: attrition laws, fits to real battles, Lake Khasan 1938."""
+
+
+validate_app = typer.Typer(help="Validate the models against real battles.", no_args_is_help=True)
+app.add_typer(validate_app, name="validate")
