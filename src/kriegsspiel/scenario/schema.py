@@ -29,7 +29,7 @@ from kriegsspiel.scenario.quantity import (
     SourceKey,
     Text,
 )
-from kriegsspiel.scenario.terrain_fallback import LatLon, TerrainSpec
+from kriegsspiel.terrain.features import TerrainSpec, Vertex
 
 MAX_UNITS = 2000
 MAX_EVENTS = 5000
@@ -196,7 +196,7 @@ class Objective(Frozen):
     name: Name
     center: Place | None = None
     radius_m: PositiveQ | None = None
-    polygon: list[LatLon] | None = Field(default=None, min_length=3, max_length=500)
+    polygon: list[Vertex] | None = Field(default=None, min_length=3, max_length=500)
     source: SourceKey | None = None
     assumption: bool = False
     holding: Literal["sole_presence"] = "sole_presence"
