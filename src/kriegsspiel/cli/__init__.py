@@ -6,13 +6,16 @@ import sys
 
 import typer
 
-from kriegsspiel.cli import battle  # registers its command
+from kriegsspiel.cli import (
+    battle,  # registers its command
+    scenario_cmds,  # registers check, schema, scenarios
+)
 from kriegsspiel.cli._app import app
 from kriegsspiel.errors import KriegsspielError
 
 __all__ = ["app", "main"]
 
-_COMMAND_MODULES = (battle,)
+_COMMAND_MODULES = (battle, scenario_cmds)
 
 
 def main() -> None:

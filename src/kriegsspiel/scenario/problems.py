@@ -31,7 +31,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f" (line {self.line})" if self.line is not None else ""
-        return f"{format_path(self.loc)}: {self.message}{where}"
+        path = f"{format_path(self.loc)}: " if self.loc else ""
+        return f"{path}{self.message}{where}"
 
 
 class ScenarioError(KriegsspielError):
