@@ -8,14 +8,16 @@ import typer
 
 from kriegsspiel.cli import (
     battle,  # registers its command
+    predict,  # registers predict
     scenario_cmds,  # registers check, schema, scenarios
+    validate_cdb90,  # registers validate cdb90, validate all
 )
 from kriegsspiel.cli._app import app
 from kriegsspiel.errors import KriegsspielError
 
 __all__ = ["app", "main"]
 
-_COMMAND_MODULES = (battle, scenario_cmds)
+_COMMAND_MODULES = (battle, predict, scenario_cmds, validate_cdb90)
 
 
 def main() -> None:

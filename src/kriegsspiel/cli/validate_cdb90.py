@@ -1,0 +1,67 @@
+"""``kriegsspiel validate cdb90`` and ``kriegsspiel validate all``: the scoreboard."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kriegsspiel.cli._app import emit_json, validate_app
+from kriegsspiel.errors import KriegsspielError
+from kriegsspiel.evidence.crossval import DEFAULT_SEED, cross_validate
+from kriegsspiel.evidence.model import default_model
+from kriegsspiel.evidence.report import cdb90_markdown, model_markdown, scoreboard_markdown
+
+
+def _validate_iwojima() -> dict[str, Any]:
+    """Run ``kriegsspiel.validation.iwojima.validate_iwojima`` (the Iwo Jima validation)."""
+    try:
+        module = importlib.import_module("kriegsspiel.validation.iwojima")
+    except ModuleNotFoundError:
+        raise KriegsspielError("validate all: the Iwo Jima validation is not installed") from None
+    result: dict[str, Any] = module.validate_iwojima()
+    return result
+
+
+@validate_app.command("cdb90")
+def validate_cdb90(
+    folds: Annotated[int, typer.Option(min=2, max=50, help="Number of folds.")] = 10,
+    seed: Annotated[int, typer.Option(help="Seed of the fold assignment.")] = DEFAULT_SEED,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+) -> None:
+    """Cross-validate the evidence model and its baselines on the CDB90 battles."""
+    scores = cross_validate(k=folds, seed=seed)
+    if json_out:
+        emit_json(scores)
+    else:
+        typer.echo("\n".join(cdb90_markdown(scores)))
+
+
+@validate_app.command("all")
+def validate_all(
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write scoreboard.md, scoreboard.json and evidence-model.md here."),
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+) -> None:
+    """Run every validation (Iwo Jima, CDB90) and print the scoreboard."""
+    typer.echo("validating Iwo Jima ...", err=True)
+    iwojima = _validate_iwojima()
+    typer.echo("cross-validating on CDB90 ...", err=True)
+    cdb90 = cross_validate()
+    board: dict[str, Any] = {"iwojima": iwojima, "cdb90": cdb90}
+    markdown = scoreboard_markdown(board)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "scoreboard.json").write_text(json.dumps(board, indent=2, allow_nan=False) + "\n")
+        (out / "scoreboard.md").write_text(markdown)
+        (out / "evidence-model.md").write_text(model_markdown(default_model(), cdb90))
+        typer.echo(f"wrote scoreboard.md, scoreboard.json, evidence-model.md in {out}", err=True)
+    if json_out:
+        emit_json(board)
+    else:
+        typer.echo(markdown)

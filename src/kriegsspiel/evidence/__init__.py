@@ -1,0 +1,1 @@
+"""Evidence: a readable outcome and casualty model fitted on CDB90, and its scoreboard."""
