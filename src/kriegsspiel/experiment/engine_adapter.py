@@ -1,0 +1,144 @@
+"""Scenarios as experiment tasks: the one place that ties the tactical engine to experiments.
+
+A scenario task carries the scenario's file text and its overrides (plain data); each worker
+validates them again and calls the engine's block runner,
+``runner(scenario, seed, block_index, block_size)``, which seeds block ``k`` from
+``SeedSequence(entropy=seed, spawn_key=(k,))`` and returns the per-replication tables.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Any, cast
+
+import pandas as pd
+
+from kriegsspiel.errors import InputError, KriegsspielError
+from kriegsspiel.experiment.task import Block, BlockTask
+
+__all__ = [
+    "ENGINE_BLOCK_RUNNER",
+    "parse_overrides",
+    "scenario_assumptions",
+    "scenario_block",
+    "scenario_task",
+    "scenario_whatif",
+]
+
+ENGINE_BLOCK_RUNNER = "kriegsspiel.engine.runner:run_block"
+"""Where the tactical engine's block runner lives (``module:function``)."""
+
+
+def _engine_runner() -> Callable[..., Any]:
+    module_name, _, name = ENGINE_BLOCK_RUNNER.partition(":")
+    try:
+        runner = getattr(importlib.import_module(module_name), name, None)
+    except ImportError:
+        runner = None
+    if not callable(runner):
+        raise KriegsspielError(
+            f"the tactical engine is not available in this build ({ENGINE_BLOCK_RUNNER} "
+            "is missing), so scenarios cannot be run yet"
+        )
+    return cast(Callable[..., Any], runner)
+
+
+def _json_value(raw: str, value: Any) -> Any:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return raw.strip()  # e.g. a TOML date-time: the scenario validates the text itself
+    return value
+
+
+def parse_overrides(items: list[str]) -> dict[str, Any]:
+    """``["key.path=value", ...]`` (values as TOML, as for ``--set``) to a mapping."""
+    from kriegsspiel.scenario.overrides import parse_value
+
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--set {item}", "key.path=value")
+        out[key.strip()] = _json_value(raw, parse_value(raw))
+    return out
+
+
+@lru_cache(maxsize=8)
+def _scenario(text: str, file: str, overrides_json: str) -> Any:
+    from kriegsspiel.scenario import apply_overrides, load_text
+
+    scenario = load_text(text, file)
+    overrides = json.loads(overrides_json)
+    return apply_overrides(scenario, overrides) if overrides else scenario
+
+
+def _read(name_or_path: str) -> tuple[str, str]:
+    from kriegsspiel.scenario import load, resolve
+
+    path = resolve(name_or_path)
+    load(path)  # size, encoding and validity checks
+    return path.read_text(encoding="utf-8"), str(path)
+
+
+def scenario_block(params: Mapping[str, Any], seed: int, block: Block) -> Any:
+    """One block of a scenario (runs on the worker): the engine's per-replication tables."""
+    scenario = _scenario(
+        params["scenario_text"], params["file"], json.dumps(params["overrides"], sort_keys=True)
+    )
+    tables = _engine_runner()(scenario, seed, block.index, block.size)
+    if not isinstance(tables, pd.DataFrame | Mapping):
+        raise KriegsspielError(
+            f"{ENGINE_BLOCK_RUNNER} returned {type(tables).__name__}, not tables"
+        )
+    return tables
+
+
+def scenario_task(name_or_path: str, overrides: Mapping[str, Any] | None = None) -> BlockTask:
+    """The task of a scenario (shipped name or file) with overrides, checked before any work.
+
+    Raises:
+        KriegsspielError: the engine is missing, the scenario is invalid, or an override is.
+    """
+    from kriegsspiel.scenario import content_hash
+
+    _engine_runner()
+    text, file = _read(name_or_path)
+    chosen = dict(overrides or {})
+    base = _scenario(text, file, "{}")
+    _scenario(text, file, json.dumps(chosen, sort_keys=True))
+    params = {"scenario_text": text, "file": file, "overrides": chosen}
+    return BlockTask.create(
+        "kriegsspiel.experiment.engine_adapter:scenario_block",
+        params,
+        scenario=base.meta.name,
+        scenario_hash=content_hash(base),
+    )
+
+
+def scenario_assumptions(name_or_path: str) -> dict[str, tuple[float, float]]:
+    """The scenario's own assumptions (key path -> low, high) that have a range to vary."""
+    from kriegsspiel.scenario import assumptions
+
+    text, file = _read(name_or_path)
+    found = {
+        a.path: (a.low, a.high) for a in assumptions(_scenario(text, file, "{}")) if a.low < a.high
+    }
+    if not found:
+        raise KriegsspielError(f"{name_or_path}: no assumption with a low < high range to vary")
+    return found
+
+
+def scenario_whatif(name_or_path: str, name: str) -> dict[str, Any]:
+    """The overrides of the scenario's named what-if (its ``whatifs`` table)."""
+    text, file = _read(name_or_path)
+    whatifs = getattr(_scenario(text, file, "{}"), "whatifs", None) or {}
+    if name not in whatifs:
+        known = ", ".join(sorted(whatifs)) or "none"
+        raise InputError("what-if", f"one of the scenario's what-ifs ({known})", name)
+    entry = whatifs[name]
+    overrides = getattr(entry, "overrides", entry)
+    return dict(overrides)
