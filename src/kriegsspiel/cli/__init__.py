@@ -8,6 +8,7 @@ import typer
 
 from kriegsspiel.cli import (
     battle,  # registers its command
+    experiment_cmds,  # registers compare, sweep, sensitivity, whatif
     predict,  # registers predict
     scenario_cmds,  # registers check, schema, scenarios
     validate_cdb90,  # registers validate cdb90, validate all
@@ -17,7 +18,7 @@ from kriegsspiel.errors import KriegsspielError
 
 __all__ = ["app", "main"]
 
-_COMMAND_MODULES = (battle, predict, scenario_cmds, validate_cdb90)
+_COMMAND_MODULES = (battle, experiment_cmds, predict, scenario_cmds, validate_cdb90)
 
 
 def main() -> None:
