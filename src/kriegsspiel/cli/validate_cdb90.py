@@ -16,6 +16,12 @@ from kriegsspiel.evidence.model import default_model
 from kriegsspiel.evidence.report import cdb90_markdown, model_markdown, scoreboard_markdown
 
 
+def _write(folder: Path, name: str, text: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {folder / name}", err=True)
+
+
 def _validate_iwojima() -> dict[str, Any]:
     """Run ``kriegsspiel.validation.iwojima.validate_iwojima`` (the Iwo Jima validation)."""
     try:
@@ -30,10 +36,15 @@ def _validate_iwojima() -> dict[str, Any]:
 def validate_cdb90(
     folds: Annotated[int, typer.Option(min=2, max=50, help="Number of folds.")] = 10,
     seed: Annotated[int, typer.Option(help="Seed of the fold assignment.")] = DEFAULT_SEED,
+    out: Annotated[
+        Path | None, typer.Option(help="Write evidence-model.md (coefficients, scores) here.")
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
     """Cross-validate the evidence model and its baselines on the CDB90 battles."""
     scores = cross_validate(k=folds, seed=seed)
+    if out is not None:
+        _write(out, "evidence-model.md", model_markdown(default_model(), scores))
     if json_out:
         emit_json(scores)
     else:
@@ -56,11 +67,9 @@ def validate_all(
     board: dict[str, Any] = {"iwojima": iwojima, "cdb90": cdb90}
     markdown = scoreboard_markdown(board)
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "scoreboard.json").write_text(json.dumps(board, indent=2, allow_nan=False) + "\n")
-        (out / "scoreboard.md").write_text(markdown)
-        (out / "evidence-model.md").write_text(model_markdown(default_model(), cdb90))
-        typer.echo(f"wrote scoreboard.md, scoreboard.json, evidence-model.md in {out}", err=True)
+        _write(out, "scoreboard.json", json.dumps(board, indent=2, allow_nan=False) + "\n")
+        _write(out, "scoreboard.md", markdown)
+        _write(out, "evidence-model.md", model_markdown(default_model(), cdb90))
     if json_out:
         emit_json(board)
     else:

@@ -133,7 +133,8 @@ def _code(column: str, raw: object) -> str | None:
     known = load_codes(codes_name)
     if text not in known:
         raise _CellError(column, f"one of the codes {', '.join(sorted(known))} (got {text!r})")
-    return None if text == "0" else text
+    # in the terrain lists "0" means "other or not available": the reference level
+    return None if text == "0" and column.startswith("terra") else text
 
 
 def _clean_row(row: pd.Series) -> dict[str, object]:
