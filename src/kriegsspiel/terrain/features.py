@@ -251,7 +251,6 @@ class TerrainSpec(Frozen):
     polygons: list[Area] = Field(default_factory=list, max_length=MAX_FEATURES)
     lines: list[Line] = Field(default_factory=list, max_length=MAX_FEATURES)
     speeds_kmh: SpeedTable = Field(default_factory=dict)
-    dem: str | None = Field(default=None, max_length=500)
     geojson: str | None = Field(default=None, max_length=500)
 
     @model_validator(mode="after")
