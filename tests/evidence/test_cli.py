@@ -91,3 +91,20 @@ def test_validate_cdb90_json_reports_goals(run_cli):
         "att_cas_median_abs_log10",
         "def_cas_median_abs_log10",
     }
+
+
+def test_validate_all_writes_the_scoreboard(run_cli, monkeypatch, tmp_path, scores):
+    # Iwo Jima belongs to another module: stand in for it; CDB90 scores come from the session
+    monkeypatch.setattr(
+        "kriegsspiel.cli.validate_cdb90._validate_iwojima", lambda: {"law": "square", "mape": 0.5}
+    )
+    monkeypatch.setattr("kriegsspiel.cli.validate_cdb90.cross_validate", lambda: scores)
+    code, out, _ = run_cli("validate", "all", "--out", str(tmp_path), "--json")
+    assert code == 0
+    board = json.loads(out)
+    assert board == json.loads((tmp_path / "scoreboard.json").read_text())
+    assert board["iwojima"]["mape"] == 0.5
+    md = (tmp_path / "scoreboard.md").read_text()
+    assert "| iwojima" not in md and "| mape | 0.5 |" in md
+    assert f"{scores['winner']['model']['accuracy']:.1%}" in md
+    assert (tmp_path / "evidence-model.md").read_text().startswith("# The evidence model")
