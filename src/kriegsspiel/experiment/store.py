@@ -4,7 +4,7 @@ Layout of a run folder::
 
     manifest.json                       what was run (identity), how, when, status
     parts/block-00007.parquet           the per-replication table of block 7
-    parts/<table>/block-00007.parquet   any other table of block 7
+    tables/<table>/block-00007.parquet  any other table of block 7
     blocks/block-00007.json             block 7 is complete: rows, bytes and SHA-256 per table
 
 Every file is written under a temporary name in its own folder, flushed to disk, then renamed,
@@ -88,7 +88,7 @@ def now_iso() -> str:
 def part_path(root: Path, table: str, index: int) -> Path:
     """Where block ``index`` of ``table`` is stored."""
     name = f"block-{index:05d}.parquet"
-    return root / "parts" / name if table == MAIN_TABLE else root / "parts" / table / name
+    return root / "parts" / name if table == MAIN_TABLE else root / "tables" / table / name
 
 
 def _marker_path(root: Path, index: int) -> Path:
@@ -148,8 +148,11 @@ def read_manifest(root: Path) -> dict[str, Any]:
     return manifest
 
 
-def valid_marker(root: Path, block: Block) -> dict[str, Any] | None:
-    """The marker of a complete block, or ``None`` if the block is missing or damaged."""
+def valid_marker(root: Path, block: Block, *, verify: bool = False) -> dict[str, Any] | None:
+    """The marker of a complete block, or ``None`` if the block is missing or damaged.
+
+    Part sizes are always checked against the marker; with ``verify`` their SHA-256 too.
+    """
     try:
         marker = _read_json(_marker_path(root, block.index))
     except (OSError, ValueError):
@@ -167,6 +170,8 @@ def valid_marker(root: Path, block: Block) -> dict[str, Any] | None:
         path = part_path(root, str(table), block.index)
         try:
             if not isinstance(entry, dict) or path.stat().st_size != entry.get("bytes"):
+                return None
+            if verify and hashlib.sha256(path.read_bytes()).hexdigest() != entry.get("sha256"):
                 return None
         except OSError:
             return None
@@ -277,11 +282,11 @@ class RunStore:
             self._lock = None
 
     def done(self, blocks: Iterable[Block]) -> list[Block]:
-        """The blocks whose markers and parts are in place (hashes are checked on reading)."""
-        return [b for b in blocks if valid_marker(self.root, b) is not None]
+        """The blocks whose markers and parts are in place, hashes checked."""
+        return [b for b in blocks if valid_marker(self.root, b, verify=True) is not None]
 
     def _leftovers(self) -> Iterator[Path]:
-        for folder in (self.root / "parts", self.root / "blocks"):
+        for folder in (self.root / "parts", self.root / "tables", self.root / "blocks"):
             if folder.is_dir():
                 yield from folder.rglob(".*.tmp")
 
@@ -289,11 +294,11 @@ class RunStore:
         """Remove temporary files and anything left of ``blocks`` (about to be redone)."""
         for tmp in self._leftovers():
             tmp.unlink(missing_ok=True)
-        parts = self.root / "parts"
+        folders = [f for f in (self.root / "parts", self.root / "tables") if f.is_dir()]
         for block in blocks:
             _marker_path(self.root, block.index).unlink(missing_ok=True)
-            if parts.is_dir():
-                for path in parts.rglob(f"block-{block.index:05d}.parquet"):
+            for folder in folders:
+                for path in folder.rglob(f"block-{block.index:05d}.parquet"):
                     path.unlink()
 
     def write_block(self, block: Block, tables: TableSet) -> None:
