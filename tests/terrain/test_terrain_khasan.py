@@ -94,3 +94,17 @@ def test_paths_go_round_the_lake(khasan: Terrain) -> None:
 
 def test_lake_polygon_fixture_is_closed_ring() -> None:
     assert len(LAKE_KHASAN) == 24
+
+
+def test_render_is_north_up_with_the_lake_in_water_colour(khasan: Terrain) -> None:
+    from kriegsspiel.terrain.render import COVER_RGB, render
+
+    image, extent = render(khasan)
+    assert image.shape == (*khasan.shape, 3) and image.dtype == np.uint8
+    assert extent == (-4000.0, 4000.0, -4000.0, 4000.0)
+    x, y = at(khasan, 42.4524, 130.6118)  # the lake's centroid (§2 row 11)
+    row, col = khasan.grid.to_cell(x, y)
+    pixel = image[khasan.shape[0] - 1 - row, col].astype(int)
+    water = np.array(COVER_RGB[LandCover.WATER])
+    assert np.abs(pixel - water).max() < 40  # flat water: colour changed by shading only
+    assert (image[khasan.shape[0] - 1 - row, col] == image[::-1][row, col]).all()

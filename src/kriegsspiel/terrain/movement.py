@@ -186,10 +186,11 @@ def step_toward(
         cand = field.jumps[k][a]
         a = np.where(field.time_s[cand] >= goal, cand, a)
     b = field.next_cell[a]
-    edge = field.time_s[a] - field.time_s[b]
-    frac = np.clip(
-        np.divide(field.time_s[a] - goal, edge, out=np.zeros_like(edge), where=edge > 0), 0, 1
-    )
+    with np.errstate(invalid="ignore"):  # inf - inf for units that cannot reach
+        edge = field.time_s[a] - field.time_s[b]
+        frac = np.clip(
+            np.divide(field.time_s[a] - goal, edge, out=np.zeros_like(edge), where=edge > 0), 0, 1
+        )
     ax, ay = grid.cell_centre(a // grid.nx, a % grid.nx)
     bx, by = grid.cell_centre(b // grid.nx, b % grid.nx)
     nx_ = ax + frac * (bx - ax)
