@@ -122,7 +122,7 @@ def _sides(sc: Scenario, out: Found) -> None:
         loc: Loc = ("sides", name)
         if side.bound_by_border is not None and side.bound_by_border not in borders:
             out.append(((*loc, "bound_by_border"), f"no terrain line {side.bound_by_border!r}"))
-        if side.home is not None:
+        if isinstance(side.home, Place):
             _place(sc, out, (*loc, "home"), side.home, on_land=False)
 
 

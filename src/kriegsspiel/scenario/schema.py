@@ -44,6 +44,7 @@ Echelon = Literal[
 ]  # fmt: skip
 Mobility = Literal["foot", "tracked", "wheeled", "air"]
 Posture = Literal["dug_in", "defending", "moving", "attacking", "reserve"]
+Compass = Literal["east", "west", "north", "south"]
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
 
 
@@ -136,12 +137,17 @@ class RecordedLosses(Frozen):
 
 
 class Side(Frozen):
-    """A belligerent: display, the border rule it obeys, casualty split, intelligence."""
+    """A belligerent: display, the border rule it obeys, casualty split, intelligence.
+
+    The border rule: with ``bound_by_border`` (a terrain line id) the side never enters ground on
+    the far side of that line from ``home`` (a compass side of the line, or a place on the
+    side's own side); it may stand on the line itself (crest lines).
+    """
 
     name: Name
     color: Color
     bound_by_border: Id | None = None
-    home: Place | None = None
+    home: Compass | Place | None = None
     border_note: Text | None = None
     casualty_split: CasualtySplit
     intel: SideIntel = SideIntel()
