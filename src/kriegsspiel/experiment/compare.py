@@ -18,7 +18,6 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy.stats import rankdata
 
 from kriegsspiel.errors import InputError, KriegsspielError
 from kriegsspiel.experiment.results import Results
@@ -112,6 +111,8 @@ def _superiority(a: FloatArray, b: FloatArray, paired: bool) -> FloatArray:
     """P(B > A) + P(B = A) / 2 along the last axis (pairs, or all cross pairs)."""
     if paired:
         return np.asarray(np.mean((b > a) + 0.5 * (b == a), axis=-1), dtype=np.float64)
+    from scipy.stats import rankdata
+
     n, m = a.shape[-1], b.shape[-1]
     ranks = rankdata(np.concatenate([a, b], axis=-1), axis=-1)
     u_b = ranks[..., n:].sum(axis=-1) - m * (m + 1) / 2.0
