@@ -126,6 +126,20 @@ def _sides(sc: Scenario, out: Found) -> None:
             _place(sc, out, (*loc, "home"), side.home, on_land=False)
 
 
+def _departures(sc: Scenario, out: Found) -> None:
+    if not sc.departures:
+        return
+    from kriegsspiel.scenario.overrides import path_exists
+
+    data = sc.model_dump(mode="json")
+    for i, dep in enumerate(sc.departures):
+        for j, key in enumerate(dep.keys):
+            if not path_exists(data, key):
+                out.append(
+                    (("departures", i, "keys", j), f"{key!r} names nothing in this scenario")
+                )
+
+
 def cross_check(sc: Scenario) -> Found:
     """Every cross-section problem as ``(key path, message)``; empty when consistent."""
     out: Found = []
@@ -143,6 +157,7 @@ def cross_check(sc: Scenario) -> Found:
     for i, obj in enumerate(sc.objectives):
         if obj.center is not None:
             _place(sc, out, ("objectives", i, "center"), obj.center, on_land=False)
+    _departures(sc, out)
     for i, p in enumerate(sc.weather.periods):
         if p.end < sc.meta.start or p.start > sc.meta.end:
             out.append((("weather", "periods", i), "lies wholly outside the scenario's time"))

@@ -99,6 +99,29 @@ def _assign(node: Any, tokens: list[str | tuple[str]], value: Any, path: str) ->
     _assign(node[head], rest, value, path)
 
 
+def path_exists(data: Any, path: str) -> bool:
+    """Whether ``path`` (override syntax) names something present in plain scenario data."""
+    try:
+        tokens = parse_path(path)
+    except InputError:
+        return False
+    nodes = [data]
+    for tok in tokens:
+        nxt: list[Any] = []
+        for node in nodes:
+            if isinstance(tok, tuple):
+                try:
+                    nxt.extend(node[i] for i in _select(node, tok[0], path))
+                except InputError:
+                    return False
+            elif isinstance(node, dict) and tok in node:
+                nxt.append(node[tok])
+            else:
+                return False
+        nodes = nxt
+    return bool(nodes)
+
+
 def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any] | Iterable[str]) -> Scenario:
     """A new, validated scenario with the overrides applied in order.
 
