@@ -10,6 +10,7 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
+import kriegsspiel
 from kriegsspiel.errors import KriegsspielError
 from kriegsspiel.experiment import Backend, BlockTask, Results, run_experiment
 from kriegsspiel.experiment import store as store_module
@@ -39,6 +40,7 @@ def test_store_layout_is_plain_parquet(battle: BlockTask, tmp_path: Path) -> Non
     assert sorted(table.column("replication").to_pylist()) == list(range(REPS))
     frame = res.frame()
     assert list(frame.index) == list(range(REPS))
+    assert kriegsspiel.Results.open(tmp_path / "run").frame().equals(frame)
     # the engine's own invariant: exactly one side is broken or time ran out; square law, no
     # breakpoints, so the loser is wiped out
     loser_left = np.where(frame["x_wins"], frame["y_final"], frame["x_final"])
