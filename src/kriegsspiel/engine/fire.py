@@ -1,0 +1,387 @@
+"""Detection, direct fire, indirect fire and air strikes, through the shared attrition laws.
+
+Every firing relation is a (replication, firer) -> target pair, so arrays stay ``(B, U)``:
+
+* **Detection.** Each unit sees the nearest live enemy within the detection range of the hour
+  (day, night, fog) if the line of sight is clear; that enemy is its target and counts as
+  *observed* by the side (observers for the artillery, evidence for intelligence).
+* **Direct fire** uses the **square law** (aimed fire, ``kriegsspiel.laws``): the target's loss
+  rate is ``c * y`` where ``y`` is the firer's effective firepower (OLI of its weapons in range,
+  scaled by strength, suppression, morale, light, weather, terrain and posture) times the
+  target's vulnerability (posture, terrain casualty factor, weather casualty factor).
+* **Indirect fire and air strikes** use the **linear law** (area fire): the loss rate also
+  grows with the target's density, ``c * y * min(1, men / reference_men)``.
+* Against tanks only weapons that penetrate their armour count; the personnel-equivalent loss
+  rate is turned into disabled vehicles by the QJM tank-loss ratio (6 attacking, 3 defending)
+  divided by the crew.
+
+Intensity: a pair fights at full rate when either unit is attacking (assault and counter-attack
+at the QJM main-effort factor), otherwise at the QJM "holding" rate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kriegsspiel.engine.arrays import (
+    A_ASSAULT,
+    A_COUNTER,
+    AIR,
+    MOVING_ACTIONS,
+    P_DEFENDING,
+    P_DUG_IN,
+    P_RESERVE,
+    TANK,
+    BattleArrays,
+)
+from kriegsspiel.engine.state import State
+from kriegsspiel.laws import Exponents, get_law, helmbold_rates
+
+__all__ = [
+    "Contacts",
+    "Environment",
+    "Losses",
+    "acquire",
+    "air_strikes",
+    "direct_fire",
+    "indirect_fire",
+]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+SQUARE: Exponents = get_law("square").exponents()
+LINEAR: Exponents = get_law("linear").exponents()
+_LOS_SAMPLES = 8
+_EYE_M = 2.0
+
+
+@dataclass(frozen=True)
+class Environment:
+    """Scalars of the current step: light, weather class, who may fire."""
+
+    step: int
+    hours: float
+    night: bool
+    weather: int  # index into WEATHER_CLASSES
+    detect_range: float
+    fire_ok: BoolArray  # (S,) side may fire
+
+
+@dataclass
+class Contacts:
+    """Who sees whom: ``target`` (B, U) enemy index or -1, its distance, and ``observed``."""
+
+    target: IntArray
+    dist: FloatArray
+    observed: BoolArray
+
+
+@dataclass
+class Losses:
+    """Expected losses this step (Poisson means), accumulated over all fire."""
+
+    men: FloatArray  # (B, U)
+    veh: FloatArray  # (B, U)
+    inflicted: FloatArray  # (B, U) expected casualties caused by each unit (for the log)
+
+    @classmethod
+    def zeros(cls, shape: tuple[int, int]) -> Losses:
+        """No losses."""
+        return cls(np.zeros(shape), np.zeros(shape), np.zeros(shape))
+
+
+def line_of_sight(
+    arr: BattleArrays, x1: FloatArray, y1: FloatArray, x2: FloatArray, y2: FloatArray
+) -> BoolArray:
+    """Whether the ground between observer and target (both at eye height) is below the ray."""
+    ter = arr.terrain
+    r1, c1 = ter.cell(x1, y1)
+    r2, c2 = ter.cell(x2, y2)
+    z1 = ter.elevation[r1, c1] + _EYE_M
+    z2 = ter.elevation[r2, c2] + _EYE_M
+    t = np.linspace(0.0, 1.0, _LOS_SAMPLES + 2)[1:-1]
+    xs = x1[:, None] + (x2 - x1)[:, None] * t
+    ys = y1[:, None] + (y2 - y1)[:, None] * t
+    r, c = ter.cell(xs, ys)
+    ray = z1[:, None] + (z2 - z1)[:, None] * t
+    visible: BoolArray = np.all(ter.elevation[r, c] <= ray + 0.5, axis=1)
+    return visible
+
+
+def acquire(arr: BattleArrays, st: State, alive: BoolArray, env: Environment) -> Contacts:
+    """Each live unit's nearest visible enemy within detection range."""
+    reps, n = alive.shape
+    target = np.full((reps, n), -1, dtype=np.int64)
+    dist = np.full((reps, n), np.inf)
+    on_map = arr.utype != AIR
+    for s in range(arr.n_sides):
+        own = np.flatnonzero((arr.side == s) & on_map)
+        en = np.flatnonzero((arr.side != s) & on_map)
+        if own.size == 0 or en.size == 0:
+            continue
+        en_alive = alive[:, en]
+        if not en_alive.any():
+            continue
+        d = np.hypot(st.x[:, own, None] - st.x[:, None, en], st.y[:, own, None] - st.y[:, None, en])
+        d = np.where(en_alive[:, None, :], d, np.inf)
+        j = np.argmin(d, axis=2)
+        dmin = np.take_along_axis(d, j[:, :, None], axis=2)[:, :, 0]
+        seen = alive[:, own] & (dmin <= env.detect_range)
+        b, i = np.nonzero(seen)
+        if b.size:
+            jj = en[j[b, i]]
+            ok = line_of_sight(arr, st.x[b, own[i]], st.y[b, own[i]], st.x[b, jj], st.y[b, jj])
+            target[b[ok], own[i[ok]]] = jj[ok]
+            dist[b[ok], own[i[ok]]] = dmin[b[ok], i[ok]]
+    observed = np.zeros((reps, n), dtype=bool)
+    b, i = np.nonzero(target >= 0)
+    observed[b, target[b, i]] = True
+    return Contacts(target, dist, observed)
+
+
+def _intensity(arr: BattleArrays, action: IntArray) -> FloatArray:
+    p = arr.params
+    attacking = np.isin(action, MOVING_ACTIONS)
+    main = (action == A_ASSAULT) | (action == A_COUNTER)
+    return np.where(main, p.main_effort, np.where(attacking, 1.0, p.holding))
+
+
+def _vulnerability(
+    arr: BattleArrays, st: State, b: IntArray, j: IntArray, kind: int, env: Environment
+) -> FloatArray:
+    """Target vulnerability: posture x terrain casualty factor x weather casualty factor.
+
+    ``kind`` selects the extra terrain factor of the fire type (column of the factor table:
+    2 infantry weapons, 3 artillery, 4 air); it scales the fire's effect in that terrain.
+    """
+    p, ter = arr.params, arr.terrain
+    r, c = ter.cell(st.x[b, j], st.y[b, j])
+    cls = ter.cover[r, c]
+    v: FloatArray = (
+        p.posture_vulnerability[st.posture[b, j]]
+        * ter.factors[cls, 0]
+        * ter.factors[cls, kind]
+        * p.weather_casualty[env.weather]
+    )
+    return v
+
+
+def _strength_fraction(arr: BattleArrays, st: State, b: IntArray, u: IntArray) -> FloatArray:
+    share = arr.vehicle_fp_share[u]
+    men = st.men[b, u] / np.maximum(arr.men0[u], 1e-9)
+    veh = np.where(arr.vehicles0[u] > 0, st.veh_op[b, u] / np.maximum(arr.vehicles0[u], 1e-9), 0)
+    frac: FloatArray = (1.0 - share) * men + share * veh
+    return frac
+
+
+def _firer_factor(
+    arr: BattleArrays, st: State, b: IntArray, u: IntArray, env: Environment
+) -> FloatArray:
+    """Strength, suppression, morale and light factors common to every kind of fire."""
+    p = arr.params
+    f = _strength_fraction(arr, st, b, u) * (1.0 - np.minimum(st.supp[b, u], 1.0))
+    f = f * np.where(st.broken[b, u], p.morale_floor, 1.0)
+    if env.night:
+        f = f * p.night_fire
+    out: FloatArray = f * env.fire_ok[arr.side[u]]
+    return out
+
+
+def _apply(
+    arr: BattleArrays,
+    st: State,
+    out: Losses,
+    b: IntArray,
+    u: IntArray,
+    j: IntArray,
+    y: FloatArray,
+    law: Exponents,
+    density: FloatArray | None,
+    hours: float,
+) -> None:
+    """Add the loss rates of a law to the targets ``(b, j)`` fired on by ``(b, u)``."""
+    p = arr.params
+    x = np.ones_like(y) if density is None else density
+    a = np.array([[p.lethality]])
+    rate, _ = helmbold_rates(x[:, None], y[:, None], a, np.zeros((1, 1)), law)
+    mean = rate[:, 0] * hours
+    is_tank = arr.utype[j] == TANK
+    attacking = np.isin(st.action[b, j], MOVING_ACTIONS)
+    ratio = np.where(attacking, p.tank_loss_attacker, p.tank_loss_defender)
+    crew = np.maximum(arr.crew[j], 1.0)
+    n = arr.n_units
+    flat = b * n + j
+    size = out.men.size
+    out.men += np.bincount(flat, np.where(is_tank, 0.0, mean), size).reshape(out.men.shape)
+    out.veh += np.bincount(flat, np.where(is_tank, mean * ratio / crew, 0.0), size).reshape(
+        out.veh.shape
+    )
+    out.inflicted += np.bincount(b * n + u, mean, size).reshape(out.inflicted.shape)
+
+
+def direct_fire(arr: BattleArrays, st: State, con: Contacts, env: Environment, out: Losses) -> None:
+    """Aimed fire of every unit at its target (square law)."""
+    p, ter = arr.params, arr.terrain
+    b, u = np.nonzero(con.target >= 0)
+    if b.size == 0:
+        return
+    j = con.target[b, u]
+    band = np.searchsorted(arr.band_edges, con.dist[b, u], side="left")
+    k = arr.band_edges.size
+    in_range = band < k
+    band = np.minimum(band, k - 1)
+    armour = arr.utype[j] == TANK
+    fp = np.where(armour, arr.fp_at[u, band], arr.fp[u, band]) * in_range
+    keep = fp > 0
+    b, u, j, fp = b[keep], u[keep], j[keep], fp[keep]
+    if b.size == 0:
+        return
+    r, c = ter.cell(st.x[b, u], st.y[b, u])
+    cls = ter.cover[r, c]
+    firer_is_tank = arr.utype[u] == TANK
+    terrain_fire = np.where(firer_is_tank, ter.factors[cls, 5], ter.factors[cls, 2])
+    posture = st.posture[b, u]
+    defensive = (posture == P_DEFENDING) | (posture == P_DUG_IN) | (posture == P_RESERVE)
+    stance = np.where(
+        defensive, p.posture_strength[posture] * ter.factors[cls, 1], p.weather_attack[env.weather]
+    )
+    tanks_wx = np.where(firer_is_tank, p.weather_tanks[env.weather], 1.0)
+    intensity = np.maximum(_intensity(arr, st.action[b, u]), _intensity(arr, st.action[b, j]))
+    y = (
+        fp
+        * _firer_factor(arr, st, b, u, env)
+        * terrain_fire
+        * stance
+        * tanks_wx
+        * intensity
+        * _vulnerability(arr, st, b, j, 2, env)
+    )
+    _apply(arr, st, out, b, u, j, y, SQUARE, None, env.hours)
+
+
+def _nearest_enemy(
+    arr: BattleArrays,
+    st: State,
+    alive: BoolArray,
+    b: IntArray,
+    u: IntArray,
+    px: FloatArray,
+    py: FloatArray,
+    among: BoolArray,
+) -> tuple[IntArray, FloatArray]:
+    """For each (b, u), the live enemy (allowed by ``among``) nearest to ``(px, py)``."""
+    hostile = arr.side[None, :] != arr.side[u][:, None]
+    ok = hostile & alive[b] & among[b] & (arr.utype != AIR)[None, :]
+    d = np.hypot(st.x[b] - px[:, None], st.y[b] - py[:, None])
+    d = np.where(ok, d, np.inf)
+    j = np.argmin(d, axis=1)
+    return j, d[np.arange(b.size), j]
+
+
+def indirect_fire(
+    arr: BattleArrays,
+    st: State,
+    alive: BoolArray,
+    con: Contacts,
+    env: Environment,
+    programme: FloatArray,
+    prog_xy: FloatArray,
+    out: Losses,
+) -> FloatArray:
+    """Artillery fire (linear law); return rounds fired per (B, U).
+
+    Args:
+        arr: the battle.
+        st: the state.
+        alive: ``(B, U)`` live units on the map.
+        con: this step's contacts (observers).
+        env: the step's light, weather and ceasefire.
+        programme: ``(U,)`` intensity of the fire programme each unit is in this step (0: none).
+        prog_xy: ``(U, 2)`` the programme's aim point.
+        out: losses to add to.
+    """
+    p = arr.params
+    rounds = np.zeros_like(st.men)
+    guns = (arr.ind_fp > 0) & (arr.utype != AIR)
+    can = alive & guns[None, :] & (st.ammo > 0) & env.fire_ok[arr.side][None, :]
+    b, u = np.nonzero(can)
+    if b.size == 0:
+        return rounds
+    in_prog = programme[u] > 0
+    px = np.where(in_prog, prog_xy[u, 0], st.x[b, u])
+    py = np.where(in_prog, prog_xy[u, 1], st.y[b, u])
+    # programme: anyone near the aim point; otherwise only enemies some observer sees
+    among = np.where(in_prog[:, None], True, con.observed[b])
+    j, d = _nearest_enemy(arr, st, alive, b, u, px, py, among)
+    reach = np.hypot(st.x[b, j] - st.x[b, u], st.y[b, j] - st.y[b, u]) <= arr.ind_range[u]
+    hit = np.where(in_prog, d <= p.area_radius, np.isfinite(d)) & reach
+    auto = np.maximum(p.holding, _intensity(arr, st.action[b, j]))
+    intensity = np.where(in_prog, programme[u], auto)
+    fires = hit | in_prog
+    rounds[b, u] = np.where(fires, arr.rounds_per_hour[u] * intensity * env.hours, 0.0)
+    keep = hit
+    b, u, j, intensity = b[keep], u[keep], j[keep], intensity[keep]
+    if b.size == 0:
+        return rounds
+    observed = con.observed[b, j]
+    y = (
+        arr.ind_fp[u]
+        * _firer_factor(arr, st, b, u, env)
+        * intensity
+        * p.weather_artillery[env.weather]
+        * np.where(observed, 1.0, p.unobserved)
+        * _vulnerability(arr, st, b, j, 3, env)
+    )
+    strength = np.where(arr.utype[j] == TANK, st.veh_op[b, j] * arr.crew[j], st.men[b, j])
+    density = np.minimum(strength / p.reference_men, 1.0)
+    _apply(arr, st, out, b, u, j, y, LINEAR, density, env.hours)
+    return rounds
+
+
+def air_strikes(
+    arr: BattleArrays,
+    st: State,
+    alive: BoolArray,
+    env: Environment,
+    sorties: FloatArray,
+    air_xy: FloatArray,
+    air_oli: FloatArray,
+    out: Losses,
+) -> None:
+    """Bombing by air units flying ``sorties[u]`` this step at ``air_xy[u]`` (linear law).
+
+    ``air_oli[u]`` is the OLI of one sortie's bomb load. Fog grounds every sortie (the weather
+    air factor is 0); losses of aircraft are drawn by the caller.
+    """
+    p = arr.params
+    flying = np.flatnonzero(sorties > 0)
+    if flying.size == 0 or p.weather_air[env.weather] <= 0:
+        return
+    reps = st.men.shape[0]
+    b = np.repeat(np.arange(reps), flying.size)
+    u = np.tile(flying, reps)
+    ok = env.fire_ok[arr.side[u]]
+    b, u = b[ok], u[ok]
+    if b.size == 0:
+        return
+    px, py = air_xy[u, 0], air_xy[u, 1]
+    j, d = _nearest_enemy(arr, st, alive, b, u, px, py, np.ones_like(alive))
+    hit = d <= p.area_radius
+    b, u, j = b[hit], u[hit], j[hit]
+    if b.size == 0:
+        return
+    y = (
+        sorties[u]
+        * air_oli[u]
+        * p.weather_air[env.weather]
+        * _vulnerability(arr, st, b, j, 4, env)
+        / env.hours
+    )
+    strength = np.where(arr.utype[j] == TANK, st.veh_op[b, j] * arr.crew[j], st.men[b, j])
+    density = np.minimum(strength / p.reference_men, 1.0)
+    _apply(arr, st, out, b, u, j, y, LINEAR, density, env.hours)

@@ -1,0 +1,140 @@
+"""The engine's scalar parameters, read from the parameter library once per compile.
+
+:class:`EngineParams` holds plain floats and small arrays indexed by posture code or weather
+class, so the hot loop never touches the library. The one calibrated constant is the lethality
+scale :attr:`EngineParams.lethality`: casualties per hour per unit of dispersed OLI, set so that
+a unit attacking an equal defender at vulnerability 1, all in contact for a day, loses the QJM
+standard attacker rate (2.8 %/day [D1]) for the reference battalion of the library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kriegsspiel.engine.library import Library
+
+__all__ = ["WEATHER_CLASSES", "EngineParams"]
+
+FloatArray = NDArray[np.float64]
+
+WEATHER_CLASSES = ("clear", "overcast", "rain", "fog")
+"""Row order of the weather factor arrays."""
+
+_POSTURE_ROWS = ("moving", "attacking", "defending", "dug_in", "defending", "withdrawing")
+"""Library posture row for each engine posture code (``reserve`` fights as ``defending``)."""
+
+
+@dataclass(frozen=True)
+class EngineParams:
+    """Every number the engine uses, from the library (see ``docs/parameters.md``)."""
+
+    lethality: float
+    posture_strength: FloatArray
+    posture_vulnerability: FloatArray
+    weather_attack: FloatArray
+    weather_artillery: FloatArray
+    weather_air: FloatArray
+    weather_tanks: FloatArray
+    weather_casualty: FloatArray
+    night_fire: float
+    holding: float
+    main_effort: float
+    tank_loss_attacker: float
+    tank_loss_defender: float
+    crew_casualties_per_tank: float
+    burned_fraction: float
+    repaired_fraction: float
+    repair_hours: float
+    suppressed_loss: float
+    neutralized_loss: float
+    breakpoint_attacker: float
+    breakpoint_defender: float
+    suppression_recovery: float
+    rally_hours: float
+    morale_floor: float
+    detect_day: float
+    detect_night: float
+    detect_fog: float
+    foot_road: float
+    foot_cross: float
+    foot_assault: float
+    wheeled_cross: float
+    move_night: float
+    move_fog: float
+    assault_range: float
+    bomb_classes: tuple[tuple[float, float], ...]
+    unobserved: float
+    area_radius: float
+    aircraft_loss_per_sortie: float
+    reference_men: float
+
+    @classmethod
+    def from_library(cls, lib: Library) -> EngineParams:
+        """Read the engine's parameters from ``lib``."""
+        v = lib.value
+        rate = v("calibration.reference_rate_pct_day") / 100.0
+        lethality = rate / 24.0 / v("calibration.reference_oli_per_man")
+
+        def weather(col: str) -> FloatArray:
+            return np.array([v(f"weather.{w}.{col}") for w in WEATHER_CLASSES])
+
+        bombs = (
+            (50.0, v("bombs.fab50_oli")),
+            (100.0, v("bombs.fab100_oli")),
+            (250.0, v("bombs.fab250_oli")),
+            (500.0, v("bombs.fab500_oli")),
+        )
+        return cls(
+            lethality=lethality,
+            posture_strength=np.array([v(f"posture.{p}.strength") for p in _POSTURE_ROWS]),
+            posture_vulnerability=np.array(
+                [v(f"posture.{p}.vulnerability") for p in _POSTURE_ROWS]
+            ),
+            weather_attack=weather("attack"),
+            weather_artillery=weather("artillery"),
+            weather_air=weather("air"),
+            weather_tanks=weather("tanks"),
+            weather_casualty=weather("casualty"),
+            night_fire=v("casualties.night_factor"),
+            holding=v("casualties.holding_factor"),
+            main_effort=v("casualties.main_effort_factor"),
+            tank_loss_attacker=v("tanks.attacker_loss_ratio"),
+            tank_loss_defender=v("tanks.defender_loss_ratio"),
+            crew_casualties_per_tank=v("tanks.crew_casualties_per_tank"),
+            burned_fraction=v("tanks.burned_fraction"),
+            repaired_fraction=v("tanks.repaired_on_site_fraction"),
+            repair_hours=v("tanks.repair_hours"),
+            suppressed_loss=v("morale.suppressed_loss"),
+            neutralized_loss=v("morale.neutralized_loss"),
+            breakpoint_attacker=v("morale.attacker_breakpoint"),
+            breakpoint_defender=v("morale.defender_breakpoint"),
+            suppression_recovery=v("morale.suppression_recovery_per_hour"),
+            rally_hours=v("morale.rally_hours"),
+            morale_floor=v("morale.morale_floor_factor"),
+            detect_day=v("detection.day_range_m"),
+            detect_night=v("detection.night_range_m"),
+            detect_fog=v("detection.fog_range_m"),
+            foot_road=v("movement.foot_road_kmh"),
+            foot_cross=v("movement.foot_cross_kmh"),
+            foot_assault=v("movement.foot_assault_kmh"),
+            wheeled_cross=v("movement.wheeled_cross_kmh"),
+            move_night=v("movement.night_factor"),
+            move_fog=v("movement.fog_factor"),
+            assault_range=v("movement.assault_range_m"),
+            bomb_classes=bombs,
+            unobserved=v("indirect.unobserved_factor"),
+            area_radius=v("indirect.area_radius_m"),
+            aircraft_loss_per_sortie=v("bombs.aircraft_loss_per_sortie"),
+            reference_men=v("calibration.reference_men"),
+        )
+
+    def bomb_oli_per_kg(self, bomb_kg: float) -> float:
+        """OLI per kilogram of bombs for bombs of ``bomb_kg`` (the class at or above it)."""
+        for mass, oli in self.bomb_classes:
+            if bomb_kg <= mass:
+                return oli / mass
+        mass, oli = self.bomb_classes[-1]
+        return oli / mass

@@ -1,0 +1,58 @@
+"""The parameter library: every value sourced, ranges consistent, the calibration reproducible."""
+
+from __future__ import annotations
+
+import pytest
+
+from kriegsspiel.engine.library import load_library, parse_library
+from kriegsspiel.engine.params import EngineParams
+from kriegsspiel.errors import InputError
+
+
+def test_every_value_names_a_defined_source_and_a_consistent_range() -> None:
+    lib = load_library()
+    rows = lib.rows()
+    assert len(rows) > 150
+    for path, p in rows:
+        assert p.source in lib.sources, path
+        assert p.status in ("S", "D", "E"), path
+        if p.low is not None and p.high is not None:
+            assert p.low <= p.value <= p.high, path
+
+
+def test_qjm_posture_factors_are_the_published_ones() -> None:
+    lib = load_library()
+    # NPW posture table [D2][D5]: hasty 1.3/0.7, prepared 1.5/0.6, fortified 1.6/0.5
+    assert lib.value("posture.defending.strength") == 1.3
+    assert lib.value("posture.dug_in.vulnerability") == 0.6
+    assert lib.value("posture.fortified.strength") == 1.6
+    # NPW p. 228: swamp, mixed or open: tanks 0.3, mobility of tanks in the engine from [T14]
+    assert lib.value("terrain.swamp_open.tanks") == 0.3
+    assert 3.0 <= lib.value("weapons.t26.speed_marsh_kmh") <= 4.0
+
+
+def test_lethality_scale_reproduces_the_qjm_standard_attacker_rate() -> None:
+    lib = load_library()
+    p = EngineParams.from_library(lib)
+    rho = lib.value("calibration.reference_oli_per_man")
+    # a unit of N men facing an equal unit (N * rho OLI) for 24 h loses 2.8 % of N
+    assert p.lethality * rho * 24.0 == pytest.approx(0.028)
+
+
+def test_overrides_replace_values_and_unknown_paths_are_user_errors() -> None:
+    lib = load_library()
+    changed = lib.with_overrides({"posture.dug_in.vulnerability": 0.55, "weapons.t26.oli": 90})
+    assert changed.value("posture.dug_in.vulnerability") == 0.55
+    assert changed.value("weapons.t26.oli") == 90
+    assert lib.value("posture.dug_in.vulnerability") == 0.6  # the original is untouched
+    with pytest.raises(InputError):
+        lib.param("posture.nowhere.strength")
+
+
+def test_a_value_without_a_defined_source_is_rejected() -> None:
+    text = '[sources]\nA = "x"\n[morale]\nsuppressed_loss = { value = 0.03, source = "B" }\n'
+    with pytest.raises(InputError, match="source"):
+        parse_library(text)
+    text = '[sources]\nA = "x"\n[morale]\nx = { value = 5, source = "A", low = 6, high = 7 }\n'
+    with pytest.raises(InputError, match="low <= value <= high"):
+        parse_library(text)
