@@ -9,6 +9,7 @@ khasan:  ## install and run the main job
 
 test:  ## install the test dependencies and run the whole suite
 	$(PY) -m pip install --quiet -e '.[test]'
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	ruff check src tests benchmarks
 	mypy
 	$(PY) -m pytest

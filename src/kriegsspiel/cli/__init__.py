@@ -10,6 +10,7 @@ from kriegsspiel.cli import (
     battle,  # registers its command
     experiment_cmds,  # registers compare, sweep, sensitivity, whatif
     predict,  # registers predict
+    report_cmds,  # registers report, replay
     scenario_cmds,  # registers check, schema, scenarios
     validate_cdb90,  # registers validate cdb90, validate all
 )
@@ -18,7 +19,7 @@ from kriegsspiel.errors import KriegsspielError
 
 __all__ = ["app", "main"]
 
-_COMMAND_MODULES = (battle, experiment_cmds, predict, scenario_cmds, validate_cdb90)
+_COMMAND_MODULES = (battle, experiment_cmds, predict, report_cmds, scenario_cmds, validate_cdb90)
 
 
 def main() -> None:

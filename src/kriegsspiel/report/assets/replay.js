@@ -1,0 +1,494 @@
+// kriegsspiel replay: draws one replication on a canvas. Vanilla JS, no dependencies.
+// Data comes only from the JSON block #replay-data (read with textContent) and is written
+// to the page only through textContent, canvas text and element properties: never as markup.
+(function () {
+  "use strict";
+
+  const D = JSON.parse(document.getElementById("replay-data").textContent);
+
+  function decode(b64, Type) {
+    const bin = atob(b64);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return new Type(bytes.buffer);
+  }
+  const INT = { u1: Uint8Array, u2: Uint16Array };
+  const times = decode(D.times, Float64Array);
+  const X = decode(D.x, Float32Array);
+  const Y = decode(D.y, Float32Array);
+  const S = decode(D.strength, Float32Array);
+  const ST = decode(D.state, INT[D.stateType]);
+  const OR = decode(D.order, INT[D.orderType]);
+  const HOLD = decode(D.holder, Int8Array);
+  const EV = {
+    t: decode(D.events.t, Float64Array), kind: decode(D.events.kind, Uint8Array),
+    src: decode(D.events.src, Int32Array), dst: decode(D.events.dst, Int32Array),
+    tx: decode(D.events.tx, Float32Array), ty: decode(D.events.ty, Float32Array),
+    size: decode(D.events.size, Float32Array),
+  };
+  const nF = D.nF, nU = D.nU, nO = D.nO;
+  const tEnd = times[nF - 1], tStart = times[0];
+  const step = nF > 1 ? (tEnd - tStart) / (nF - 1) : 15;
+  const EVENT_WINDOW = Math.max(step, 10); // minutes an event stays drawn
+
+  const $ = (id) => document.getElementById(id);
+  const canvas = $("map");
+  const ctx = canvas.getContext("2d");
+  const slider = $("slider");
+  slider.min = String(tStart);
+  slider.max = String(tEnd);
+
+  const state = { t: tStart, playing: false, speed: 60, selected: -1, last: 0 };
+  const view = { scale: 1, ox: 0, oy: 0, fitted: false };
+  const drawn = []; // screen positions of drawn units, for clicks
+
+  // ---- time -------------------------------------------------------------------------------
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+    "Dec"];
+  const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(D.start || "");
+  const startMs = m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]) : 0;
+  const pad = (n) => (n < 10 ? "0" : "") + n;
+  function clock(t) {
+    if (!m) return "+" + Math.round(t) + " min";
+    const d = new Date(startMs + Math.round(t) * 60000); // wall clock kept in UTC fields
+    return DAYS[d.getUTCDay()] + " " + d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] + " " +
+      d.getUTCFullYear() + " " + pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes());
+  }
+  function elapsed(t) {
+    const mins = Math.round(t - tStart);
+    return "day " + (Math.floor(mins / 1440) + 1) + ", +" + Math.floor(mins / 60) + " h " +
+      pad(mins % 60) + " min";
+  }
+  // Last frame at or before t (binary search).
+  function frameAt(t) {
+    let lo = 0, hi = nF - 1;
+    if (t <= times[0]) return 0;
+    if (t >= times[hi]) return hi;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (times[mid] <= t) lo = mid; else hi = mid;
+    }
+    return lo;
+  }
+  function lowerEvent(t) {
+    let lo = 0, hi = EV.t.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (EV.t[mid] < t) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+  // Interpolated unit u at time t: {x, y, s, f} or null when not on the map.
+  function unitAt(u, t) {
+    const f = frameAt(t);
+    const a = f * nU + u;
+    if (Number.isNaN(X[a])) return null;
+    if (f >= nF - 1) return { x: X[a], y: Y[a], s: S[a], f: f };
+    const b = a + nU;
+    if (Number.isNaN(X[b])) return { x: X[a], y: Y[a], s: S[a], f: f };
+    const w = Math.min(1, Math.max(0, (t - times[f]) / (times[f + 1] - times[f])));
+    return { x: X[a] + (X[b] - X[a]) * w, y: Y[a] + (Y[b] - Y[a]) * w,
+      s: S[a] + (S[b] - S[a]) * w, f: f };
+  }
+
+  // ---- view -------------------------------------------------------------------------------
+  const [ex0, ex1, ey0, ey1] = D.map.extent;
+  let cssW = 0, cssH = 0;
+  function resize() {
+    const r = canvas.getBoundingClientRect();
+    const dpr = window.devicePixelRatio || 1;
+    cssW = Math.max(1, r.width); cssH = Math.max(1, r.height);
+    canvas.width = Math.round(cssW * dpr); canvas.height = Math.round(cssH * dpr);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    if (!view.fitted) fit();
+    draw();
+  }
+  function fit() {
+    view.scale = Math.min(cssW / (ex1 - ex0), cssH / (ey1 - ey0));
+    view.ox = (cssW - (ex1 - ex0) * view.scale) / 2;
+    view.oy = (cssH - (ey1 - ey0) * view.scale) / 2;
+    view.fitted = true;
+  }
+  const sx = (x) => view.ox + (x - ex0) * view.scale;
+  const sy = (y) => view.oy + (ey1 - y) * view.scale;
+
+  // ---- drawing ----------------------------------------------------------------------------
+  const img = new Image();
+  let imgReady = false;
+  img.onload = () => { imgReady = true; draw(); };
+  img.src = D.map.src;
+
+  function hexA(hex, a) {
+    const n = parseInt(hex.slice(1), 16);
+    return "rgba(" + (n >> 16) + "," + ((n >> 8) & 255) + "," + (n & 255) + "," + a + ")";
+  }
+  const sideColor = (i) => (D.sides[i] ? D.sides[i].color : "#666666");
+
+  function label(text, x, y, opts) {
+    const o = opts || {};
+    ctx.font = (o.weight || "600") + " " + (o.size || 12) + "px system-ui, sans-serif";
+    ctx.textAlign = o.align || "center";
+    ctx.textBaseline = "middle";
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = "rgba(255,255,255,0.85)";
+    ctx.strokeText(text, x, y);
+    ctx.fillStyle = o.color || "#222";
+    ctx.fillText(text, x, y);
+  }
+
+  const FEATURE_STYLE = {
+    lake: { fill: "rgba(90,150,210,0.35)", stroke: "#3b78b5", width: 1.5 },
+    marsh: { fill: "rgba(110,150,120,0.25)", stroke: "#5d8a68", width: 1, dash: [3, 3] },
+    forest: { fill: "rgba(60,120,60,0.18)", stroke: "#3d7a3d", width: 1 },
+    village: { fill: "rgba(150,110,90,0.3)", stroke: "#7a5a48", width: 1 },
+    river: { stroke: "#3b78b5", width: 2 },
+    road: { stroke: "#8c6d46", width: 1.5 },
+    border: { stroke: "#7b1fa2", width: 2.5, dash: [10, 5, 2, 5] },
+  };
+  function drawFeatures() {
+    for (const f of D.features) {
+      const p = f.pts;
+      if (f.kind === "hill" || f.kind === "point" || p.length === 2) {
+        const x = sx(p[0]), y = sy(p[1]);
+        ctx.fillStyle = "#5a3d1e";
+        ctx.beginPath();
+        ctx.moveTo(x, y - 6); ctx.lineTo(x + 5, y + 3); ctx.lineTo(x - 5, y + 3); ctx.closePath();
+        ctx.fill();
+        label(f.name, x + 8, y - 4, { size: 12, color: "#3e2a14", align: "left" });
+        if (f.label) {
+          label(f.label, x + 8, y + 9, { size: 10, weight: "400", color: "#3e2a14", align: "left" });
+        }
+        continue;
+      }
+      const st = FEATURE_STYLE[f.kind] || { stroke: "#555", width: 1 };
+      ctx.beginPath();
+      ctx.moveTo(sx(p[0]), sy(p[1]));
+      for (let i = 2; i < p.length; i += 2) ctx.lineTo(sx(p[i]), sy(p[i + 1]));
+      if (f.closed) ctx.closePath();
+      if (f.closed && st.fill) { ctx.fillStyle = st.fill; ctx.fill(); }
+      ctx.setLineDash(st.dash || []);
+      ctx.strokeStyle = st.stroke; ctx.lineWidth = st.width; ctx.stroke();
+      ctx.setLineDash([]);
+      if (f.name) {
+        let cx = 0, cy = 0;
+        const n = p.length / 2;
+        for (let i = 0; i < p.length; i += 2) { cx += p[i]; cy += p[i + 1]; }
+        const k = f.closed ? 0 : Math.floor(n / 2) * 2; // lines: label at a middle vertex
+        const lx = f.closed ? cx / n : p[k], ly = f.closed ? cy / n : p[k + 1];
+        label(f.name, sx(lx), sy(ly), { size: 11, weight: "italic 500", color: st.stroke });
+      }
+    }
+  }
+
+  function drawObjectives(f) {
+    for (let o = 0; o < nO; o++) {
+      const ob = D.objectives[o];
+      const h = HOLD[f * nO + o];
+      const x = sx(ob.x), y = sy(ob.y), r = Math.max(6, ob.r * view.scale);
+      ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI);
+      ctx.fillStyle = h >= 0 ? hexA(sideColor(h), 0.28) : "rgba(120,120,120,0.15)";
+      ctx.fill();
+      ctx.setLineDash(h >= 0 ? [] : [4, 3]);
+      ctx.strokeStyle = h >= 0 ? sideColor(h) : "#666"; ctx.lineWidth = 2; ctx.stroke();
+      ctx.setLineDash([]);
+    }
+  }
+
+  function drawEvents(t) {
+    const first = lowerEvent(t - EVENT_WINDOW);
+    const last = lowerEvent(t + 1e-9);
+    for (let i = first; i < last; i++) {
+      const age = (t - EV.t[i]) / EVENT_WINDOW;
+      const alpha = Math.max(0, 1 - age);
+      const kind = D.eventKinds[EV.kind[i]];
+      const tx = sx(EV.tx[i]), ty = sy(EV.ty[i]);
+      let fx = null, fy = null, col = "#333333";
+      if (EV.src[i] >= 0) {
+        const p = unitAt(EV.src[i], t);
+        if (p) { fx = sx(p.x); fy = sy(p.y); }
+        col = sideColor(D.units[EV.src[i]].side);
+      }
+      if (kind === "air") { fx = tx - 60; fy = Math.max(0, ty - 220); col = "#222222"; }
+      if (fx !== null) {
+        ctx.beginPath(); ctx.moveTo(fx, fy); ctx.lineTo(tx, ty);
+        ctx.strokeStyle = hexA(col, 0.8 * alpha);
+        ctx.lineWidth = kind === "fire" ? 1.2 : 1.6;
+        ctx.setLineDash(kind === "fire" ? [] : [6, 4]);
+        ctx.stroke(); ctx.setLineDash([]);
+      }
+      const r = (kind === "fire" ? 3 : 6) + 2 * Math.sqrt(Math.max(0, EV.size[i]));
+      ctx.beginPath(); ctx.arc(tx, ty, Math.min(r, 40) * (0.6 + 0.4 * (1 - alpha)), 0, 2 * Math.PI);
+      ctx.fillStyle = kind === "air" ? "rgba(30,30,30," + 0.45 * alpha + ")"
+        : "rgba(255,140,0," + 0.55 * alpha + ")";
+      ctx.fill();
+      if (kind === "air") {
+        ctx.save(); ctx.translate(fx, fy); ctx.fillStyle = "rgba(20,20,20," + alpha + ")";
+        ctx.beginPath(); ctx.moveTo(0, -7); ctx.lineTo(3, 6); ctx.lineTo(-3, 6); ctx.closePath();
+        ctx.fill(); ctx.fillRect(-9, -1, 18, 3); ctx.restore();
+      }
+    }
+  }
+
+  const ECHELON = { team: "Ø", squad: "•", section: "••", platoon: "•••", company: "|",
+    battalion: "||", regiment: "|||", brigade: "X", division: "XX", corps: "XXX" };
+  let refStrength = 1;
+  {
+    const s0 = D.units.map((u) => u.s0).filter((v) => v > 0).sort((a, b) => a - b);
+    if (s0.length) refStrength = s0[Math.floor(s0.length / 2)];
+  }
+
+  function symbol(u, p, selected) {
+    const unit = D.units[u];
+    const frac = unit.s0 > 0 ? Math.max(0, p.s / unit.s0) : 1;
+    const size = Math.min(1.7, Math.max(0.65, Math.sqrt(Math.max(p.s, 0) / refStrength)));
+    const w = 26 * size, h = 17 * size;
+    const x = sx(p.x), y = sy(p.y);
+    const dead = p.s <= 0;
+    ctx.save();
+    ctx.globalAlpha = dead ? 0.35 : 1;
+    ctx.fillStyle = hexA(sideColor(unit.side), 0.9);
+    ctx.strokeStyle = selected ? "#ffd400" : "#111";
+    ctx.lineWidth = selected ? 3 : 1.3;
+    ctx.fillRect(x - w / 2, y - h / 2, w, h);
+    ctx.strokeRect(x - w / 2, y - h / 2, w, h);
+    ctx.strokeStyle = "#111"; ctx.fillStyle = "#111"; ctx.lineWidth = 1.2;
+    const type = unit.type;
+    if (type === "infantry" || type === "border" || type === "cavalry") {
+      ctx.beginPath();
+      ctx.moveTo(x - w / 2, y - h / 2); ctx.lineTo(x + w / 2, y + h / 2);
+      ctx.moveTo(x + w / 2, y - h / 2); ctx.lineTo(x - w / 2, y + h / 2);
+      ctx.stroke();
+    } else if (type === "tank" || type === "armour" || type === "armor") {
+      ctx.beginPath(); ctx.ellipse(x, y, w * 0.33, h * 0.27, 0, 0, 2 * Math.PI); ctx.stroke();
+    } else if (type === "artillery" || type === "mortar") {
+      ctx.beginPath(); ctx.arc(x, y, Math.max(2, h * 0.16), 0, 2 * Math.PI); ctx.fill();
+    } else if (type === "antitank") {
+      ctx.beginPath(); ctx.moveTo(x - w / 2, y + h / 2); ctx.lineTo(x, y - h / 2);
+      ctx.lineTo(x + w / 2, y + h / 2); ctx.stroke();
+    }
+    const ech = ECHELON[unit.echelon];
+    if (ech) label(ech, x, y - h / 2 - 6, { size: 9, weight: "700", color: "#111" });
+    // strength bar
+    ctx.fillStyle = "rgba(0,0,0,0.45)"; ctx.fillRect(x - w / 2, y + h / 2 + 2, w, 3);
+    ctx.fillStyle = frac > 0.5 ? "#2e7d32" : frac > 0.25 ? "#f9a825" : "#c62828";
+    ctx.fillRect(x - w / 2, y + h / 2 + 2, w * Math.min(1, frac), 3);
+    ctx.restore();
+    drawn.push({ u: u, x: x, y: y, r: Math.max(w, h) / 2 + 3 });
+  }
+
+  function drawTrail(u, t) {
+    const f = frameAt(t);
+    ctx.beginPath();
+    let started = false;
+    for (let k = Math.max(0, f - 4 * 24); k <= f; k++) {
+      const a = k * nU + u;
+      if (Number.isNaN(X[a])) { started = false; continue; }
+      if (!started) { ctx.moveTo(sx(X[a]), sy(Y[a])); started = true; }
+      else ctx.lineTo(sx(X[a]), sy(Y[a]));
+    }
+    const p = unitAt(u, t);
+    if (p && started) ctx.lineTo(sx(p.x), sy(p.y));
+    ctx.strokeStyle = "rgba(255,212,0,0.9)"; ctx.lineWidth = 2; ctx.setLineDash([2, 3]);
+    ctx.stroke(); ctx.setLineDash([]);
+  }
+
+  function draw() {
+    const t = state.t;
+    const f = frameAt(t);
+    ctx.clearRect(0, 0, cssW, cssH);
+    ctx.fillStyle = "#e9e6df"; ctx.fillRect(0, 0, cssW, cssH);
+    if (imgReady) {
+      ctx.imageSmoothingEnabled = true;
+      ctx.imageSmoothingQuality = "high";
+      ctx.drawImage(img, sx(ex0), sy(ey1), (ex1 - ex0) * view.scale, (ey1 - ey0) * view.scale);
+    }
+    drawFeatures();
+    drawObjectives(f);
+    drawEvents(t);
+    drawn.length = 0;
+    if (state.selected >= 0) drawTrail(state.selected, t);
+    for (let u = 0; u < nU; u++) {
+      const p = unitAt(u, t);
+      if (p) symbol(u, p, u === state.selected);
+    }
+    for (let o = 0; o < nO; o++) {
+      const ob = D.objectives[o];
+      label(ob.name, sx(ob.x), sy(ob.y) + Math.max(6, ob.r * view.scale) + 10,
+        { size: 12, weight: "700", color: "#1a1a1a" });
+    }
+    drawScale();
+    updatePanel(t, f);
+  }
+
+  function drawScale() {
+    const target = 120 / view.scale; // metres in about 120 px
+    const pow = Math.pow(10, Math.floor(Math.log10(target)));
+    const len = [1, 2, 5, 10].map((k) => k * pow).filter((v) => v <= target).pop() || pow;
+    const px = len * view.scale, x = 14, y = cssH - 18;
+    ctx.fillStyle = "rgba(255,255,255,0.8)"; ctx.fillRect(x - 6, y - 16, px + 12, 26);
+    ctx.fillStyle = "#111"; ctx.fillRect(x, y, px, 3);
+    label(len >= 1000 ? len / 1000 + " km" : len + " m", x + px / 2, y - 7, { size: 10 });
+    label("N ↑", cssW - 24, 18, { size: 12, weight: "700" });
+  }
+
+  // ---- side panel -------------------------------------------------------------------------
+  const objList = $("objectives");
+  const objItems = D.objectives.map((ob) => {
+    const li = document.createElement("li");
+    const sw = document.createElement("span"); sw.className = "swatch";
+    const name = document.createElement("span"); name.textContent = ob.name + ": ";
+    const who = document.createElement("strong");
+    li.append(sw, name, who); objList.append(li);
+    return { sw: sw, who: who };
+  });
+  const pick = $("pick");
+  D.units.forEach((u, i) => {
+    const opt = document.createElement("option");
+    opt.value = String(i);
+    opt.textContent = u.name + " (" + (D.sides[u.side] ? D.sides[u.side].name : "?") + ")";
+    pick.append(opt);
+  });
+  const airList = $("airlist");
+  for (const a of D.air) {
+    const li = document.createElement("li");
+    li.textContent = a.name + " (" + a.type + ", " + a.s0 + " " + a.su + ")";
+    airList.append(li);
+  }
+  const legend = $("legend");
+  D.sides.forEach((s) => {
+    const item = document.createElement("span");
+    const sw = document.createElement("span"); sw.className = "swatch";
+    sw.style.background = s.color; // validated #rrggbb
+    const txt = document.createElement("span"); txt.textContent = s.name;
+    item.append(sw, txt); legend.append(item);
+  });
+  {
+    const keys = document.createElement("span");
+    keys.textContent = "frame with X: infantry · oval: armour · dot: artillery · " +
+      "bar: strength left · size: strength";
+    legend.append(keys);
+  }
+
+  function fmt(v) {
+    return Math.abs(v) >= 10 ? Math.round(v).toLocaleString("en") : v.toFixed(1);
+  }
+  function updatePanel(t, f) {
+    $("clock").textContent = clock(t);
+    $("elapsed").textContent = elapsed(t);
+    if (document.activeElement !== slider) slider.value = String(t);
+    for (let o = 0; o < nO; o++) {
+      const h = HOLD[f * nO + o];
+      objItems[o].who.textContent = h >= 0 ? D.sides[h].name : "contested / nobody";
+      objItems[o].sw.style.background = h >= 0 ? sideColor(h) : "#bbbbbb";
+    }
+    const n = lowerEvent(t + 1e-9);
+    const counts = [0, 0, 0];
+    for (let i = 0; i < n; i++) counts[EV.kind[i]] = (counts[EV.kind[i]] || 0) + 1;
+    $("tally").textContent = D.eventKinds.map((k, i) => k + ": " + counts[i]).join(" · ");
+    const u = state.selected;
+    const box = $("details");
+    if (u < 0) { box.hidden = true; return; }
+    const unit = D.units[u];
+    const a = f * nU + u;
+    const p = unitAt(u, t);
+    const s = p ? p.s : S[a];
+    box.hidden = false;
+    $("d-name").textContent = unit.name;
+    $("d-side").textContent = D.sides[unit.side] ? D.sides[unit.side].name : "";
+    $("d-type").textContent = unit.type + (unit.echelon ? ", " + unit.echelon : "");
+    $("d-strength").textContent = fmt(s) + " of " + fmt(unit.s0) + " " + unit.su +
+      (p ? "" : " (not on the map)");
+    $("d-losses").textContent = fmt(Math.max(0, unit.s0 - s)) + " " + unit.su;
+    $("d-state").textContent = D.states[ST[a]] || "";
+    $("d-order").textContent = D.orders[OR[a]] || "";
+  }
+
+  // ---- interaction ------------------------------------------------------------------------
+  function setTime(t) {
+    state.t = Math.min(tEnd, Math.max(tStart, t));
+    draw();
+  }
+  function setPlaying(on) {
+    state.playing = on && state.t < tEnd;
+    $("play").textContent = state.playing ? "❚❚ Pause" : "▶ Play";
+    if (state.playing) { state.last = performance.now(); requestAnimationFrame(tick); }
+  }
+  function tick(now) {
+    if (!state.playing) return;
+    const dt = Math.min(0.25, (now - state.last) / 1000);
+    state.last = now;
+    setTime(state.t + dt * state.speed);
+    if (state.t >= tEnd) { setPlaying(false); return; }
+    requestAnimationFrame(tick);
+  }
+  function select(u) {
+    state.selected = u;
+    pick.value = u >= 0 ? String(u) : "";
+    draw();
+  }
+  slider.addEventListener("input", () => setTime(parseFloat(slider.value)));
+  $("play").addEventListener("click", () => {
+    if (!state.playing && state.t >= tEnd) state.t = tStart;
+    setPlaying(!state.playing);
+  });
+  $("back").addEventListener("click", () => setTime(times[Math.max(0, frameAt(state.t - 1e-6) -
+    (times[frameAt(state.t)] === state.t ? 1 : 0))]));
+  $("fwd").addEventListener("click", () => setTime(times[Math.min(nF - 1, frameAt(state.t) + 1)]));
+  $("speed").addEventListener("change", (e) => { state.speed = parseFloat(e.target.value); });
+  state.speed = parseFloat($("speed").value);
+  pick.addEventListener("change", () => select(pick.value === "" ? -1 : parseInt(pick.value, 10)));
+
+  let drag = null;
+  canvas.addEventListener("pointerdown", (e) => {
+    drag = { x: e.clientX, y: e.clientY, ox: view.ox, oy: view.oy, moved: false };
+  });
+  window.addEventListener("pointermove", (e) => {
+    if (!drag) return;
+    const dx = e.clientX - drag.x, dy = e.clientY - drag.y;
+    if (Math.abs(dx) + Math.abs(dy) > 3) drag.moved = true;
+    if (drag.moved) { view.ox = drag.ox + dx; view.oy = drag.oy + dy; draw(); }
+  });
+  window.addEventListener("pointerup", (e) => {
+    if (drag && !drag.moved) {
+      const r = canvas.getBoundingClientRect();
+      const px = e.clientX - r.left, py = e.clientY - r.top;
+      let best = -1, bestD = Infinity;
+      for (const d of drawn) {
+        const dist = Math.hypot(d.x - px, d.y - py);
+        if (dist <= d.r && dist < bestD) { best = d.u; bestD = dist; }
+      }
+      select(best);
+    }
+    drag = null;
+  });
+  canvas.addEventListener("wheel", (e) => {
+    e.preventDefault();
+    const r = canvas.getBoundingClientRect();
+    const px = e.clientX - r.left, py = e.clientY - r.top;
+    const k = Math.exp(-e.deltaY * 0.0015);
+    view.ox = px - (px - view.ox) * k; view.oy = py - (py - view.oy) * k; view.scale *= k;
+    draw();
+  }, { passive: false });
+  canvas.addEventListener("dblclick", () => { fit(); draw(); });
+  window.addEventListener("keydown", (e) => {
+    if (e.target instanceof HTMLSelectElement) return;
+    if (e.key === " ") { e.preventDefault(); setPlaying(!state.playing); }
+    if (e.key === "ArrowRight") $("fwd").click();
+    if (e.key === "ArrowLeft") $("back").click();
+  });
+  window.addEventListener("resize", resize);
+
+  // A small read-only hook for tests and notebooks: current time and a unit's screen position.
+  window.kriegsspielReplay = Object.freeze({
+    time: () => state.t,
+    frames: () => nF,
+    unitScreen: (u) => {
+      const p = unitAt(u, state.t);
+      if (!p) return null;
+      const r = canvas.getBoundingClientRect();
+      return { x: r.left + sx(p.x), y: r.top + sy(p.y) };
+    },
+  });
+  resize();
+})();

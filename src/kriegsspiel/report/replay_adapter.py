@@ -1,0 +1,176 @@
+"""Turn one replication of a results folder into ``ReplayData``.
+
+Reads trace tables stored like any other table of a block (``parts/<table>/block-N.parquet``):
+
+- ``trace`` (required): ``replication, t_min, unit, x, y, strength, state, order``: one row per
+  frame and ground unit (``t_min`` minutes after the scenario's start; ``x``/``y`` local metres,
+  NaN when the unit is not on the map);
+- ``events``: ``replication, t_min, kind (fire|artillery|air), source, target (unit ids or ""),
+  tx, ty, size``;
+- ``holder``: ``replication, t_min, objective, holder`` (side id, or "" for nobody).
+
+The map, the units and the objectives come from the scenario named in the manifest.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from kriegsspiel.errors import KriegsspielError
+from kriegsspiel.report.adapters import _load_scenario, meta_from_scenario, read_manifest
+from kriegsspiel.report.replay_data import (
+    EVENT_KINDS,
+    EventLog,
+    ReplayData,
+    ReplayObjective,
+    ReplayUnit,
+)
+from kriegsspiel.report.terrain_map import map_from_terrain
+
+TRACE_TABLES: dict[str, tuple[str, ...]] = {
+    "trace": ("replication", "t_min", "unit", "x", "y", "strength", "state", "order"),
+    "events": ("replication", "t_min", "kind", "source", "target", "tx", "ty", "size"),
+    "holder": ("replication", "t_min", "objective", "holder"),
+}
+
+
+def _table(root: Path, name: str, rep: int) -> pd.DataFrame | None:
+    parts = sorted((root / "parts" / name).glob("block-*.parquet"))
+    if not parts:
+        return None
+    rows = []
+    for part in parts:
+        try:
+            table = pq.read_table(part, filters=[("replication", "=", rep)])
+        except (OSError, pa.ArrowInvalid) as exc:
+            raise KriegsspielError(f"{part}: unreadable Parquet part ({exc})") from None
+        missing = [c for c in TRACE_TABLES[name] if c not in table.column_names]
+        if missing:
+            raise KriegsspielError(f"{part}: missing column(s) {', '.join(missing)}")
+        rows.append(table.select(list(TRACE_TABLES[name])))
+    return pd.DataFrame(pa.concat_tables(rows).to_pandas())
+
+
+def _wide(
+    frame: pd.DataFrame, column: str, times: np.ndarray[Any, Any], cols: list[str], key: str
+) -> np.ndarray[Any, Any]:
+    table = frame.pivot_table(index="t_min", columns=key, values=column, aggfunc="last")
+    return table.reindex(index=times, columns=cols).to_numpy(np.float64)
+
+
+def _codes(frame: pd.DataFrame, column: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    labels = tuple(sorted(frame[column].astype(str).unique()))
+    coded = pd.Categorical(frame[column].astype(str), categories=labels).codes
+    return frame.assign(**{column: coded}), labels
+
+
+def _events(root: Path, rep: int, ids: list[str]) -> EventLog:
+    frame = _table(root, "events", rep)
+    if frame is None or frame.empty:
+        return EventLog.empty()
+    frame = frame[frame["kind"].isin(EVENT_KINDS)].sort_values("t_min", kind="stable")
+    index = {u: i for i, u in enumerate(ids)}
+    return EventLog(
+        frame["t_min"].to_numpy(np.float64),
+        frame["kind"].map(EVENT_KINDS.index).to_numpy(np.int64),
+        frame["source"].map(lambda u: index.get(u, -1)).to_numpy(np.int64),
+        frame["target"].map(lambda u: index.get(u, -1)).to_numpy(np.int64),
+        frame["tx"].to_numpy(np.float64),
+        frame["ty"].to_numpy(np.float64),
+        frame["size"].to_numpy(np.float64),
+    )
+
+
+def replay_from_results_dir(root: str | Path, rep: int) -> ReplayData:
+    """``ReplayData`` of replication ``rep`` of the run in ``root``."""
+    from kriegsspiel.scenario.geometry import resolve
+    from kriegsspiel.terrain.raster import build_terrain
+
+    root = Path(root)
+    manifest = read_manifest(root)
+    planned = int(manifest.get("replications", 0) or 0)
+    if not 0 <= rep < max(planned, 1):
+        raise KriegsspielError(f"--rep: must be in 0..{planned - 1} for this run (got {rep})")
+    notes: list[str] = []
+    scenario = _load_scenario(manifest, notes)
+    if scenario is None:
+        raise KriegsspielError(f"{root}: the replay needs the run's scenario ({notes[-1]})")
+    trace = _table(root, "trace", rep)
+    if trace is None or trace.empty:
+        raise KriegsspielError(
+            f"{root}: no per-unit trace of replication {rep} (parts/trace/*.parquet): this run "
+            "was not recorded for replay"
+        )
+    meta = meta_from_scenario(scenario)
+    ground = [u for u in scenario.units if u.type != "air"]
+    ids = [u.id for u in ground]
+    times = np.sort(trace["t_min"].unique()).astype(np.float64)
+    trace, states = _codes(trace, "state")
+    trace, orders = _codes(trace, "order")
+    x, y, strength, state, order = (
+        _wide(trace, c, times, ids, "unit") for c in ("x", "y", "strength", "state", "order")
+    )
+    full = np.nanmax(np.where(np.isnan(strength), -np.inf, strength), axis=0)
+    units = tuple(
+        ReplayUnit(
+            u.id,
+            u.name,
+            u.side,
+            u.type,
+            u.echelon,
+            float(max(full[i], 1.0)),
+            "tanks" if u.type == "tank" else "men",
+        )
+        for i, u in enumerate(ground)
+    )
+    air = tuple(
+        ReplayUnit(u.id, u.name, u.side, u.type, u.echelon, float(u.men.value))
+        for u in scenario.units
+        if u.type == "air"
+    )
+    terrain = build_terrain(scenario.terrain)
+    image, features = map_from_terrain(terrain)
+    objectives = []
+    for obj in scenario.objectives:
+        if obj.center is None:
+            continue
+        lat, lon = resolve(scenario.terrain, obj.center)
+        ox, oy = terrain.grid.to_xy(lat, lon)
+        radius = obj.radius_m.value if obj.radius_m is not None else 150.0
+        objectives.append(ReplayObjective(obj.id, obj.name, float(ox), float(oy), radius))
+    holder = np.full((times.size, len(objectives)), -1, dtype=np.int64)
+    held = _table(root, "holder", rep)
+    if held is not None and not held.empty:
+        side_index = {s.id: float(i) for i, s in enumerate(meta.sides)}
+        held = held.assign(holder=held["holder"].map(lambda s: side_index.get(s, -1.0)))
+        wide = _wide(held, "holder", times, [o.id for o in objectives], "objective")
+        holder = np.nan_to_num(pd.DataFrame(wide).ffill().to_numpy(), nan=-1).astype(np.int64)
+    return ReplayData(
+        title=meta.title,
+        scenario=meta.name,
+        rep=rep,
+        start=meta.start,
+        sides=meta.sides,
+        map=image,
+        units=units,
+        times=times,
+        x=x,
+        y=y,
+        strength=np.nan_to_num(strength),
+        state=np.nan_to_num(state).astype(np.int64),
+        order=np.nan_to_num(order).astype(np.int64),
+        states=states or ("",),
+        orders=orders or ("",),
+        objectives=tuple(objectives),
+        holder=holder,
+        events=_events(root, rep, ids),
+        features=features,
+        air_units=air,
+        partial=manifest.get("status") != "complete",
+    )

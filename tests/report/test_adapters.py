@@ -1,0 +1,151 @@
+"""Results folders into ReportData/ReplayData, and the CLI's messages for bad folders."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from kriegsspiel.errors import KriegsspielError
+from kriegsspiel.report.adapters import RESULTS_FORMAT, from_results_dir
+from kriegsspiel.report.replay_adapter import replay_from_results_dir
+
+REPS = 40
+
+
+def _results(root: Path, *, blocks: int = 2, status: str = "complete") -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    manifest = {
+        "format": RESULTS_FORMAT, "scenario": "example-meeting", "scenario_hash": "x",
+        "seed": 5, "replications": REPS, "block_size": REPS // 2, "package_version": "0.1.0",
+        "overrides": {}, "status": status,
+    }  # fmt: skip
+    (root / "manifest.json").write_text(json.dumps(manifest))
+    summary = {
+        "scenario": "example-meeting", "replications": REPS, "seed": 5,
+        "control": {"hill": {"2000-06-01T08:00": {"blue": 0.2, "red": 0.5},
+                             "2000-06-01T07:00": {"blue": 0.1, "red": 0.3}}},
+        "losses": {"blue": {"wounded": {"q05": 1, "q50": 4, "q95": 9}}},
+    }  # fmt: skip
+    (root / "summary.json").write_text(json.dumps(summary))
+    rng = np.random.default_rng(0)
+    for b in range(blocks):
+        (root / "parts").mkdir(exist_ok=True)
+        (root / "blocks").mkdir(exist_ok=True)
+        table = pa.table({
+            "replication": np.arange(b * REPS // 2, (b + 1) * REPS // 2),
+            "blue.killed": rng.poisson(5, REPS // 2).astype(float),
+            "red.killed": rng.poisson(7, REPS // 2).astype(float),
+        })  # fmt: skip
+        pq.write_table(table, root / "parts" / f"block-{b:05d}.parquet")
+        (root / "blocks" / f"block-{b:05d}.json").write_text("{}")
+    return root
+
+
+def test_complete_run(tmp_path: Path) -> None:
+    data = from_results_dir(_results(tmp_path / "run"))
+    assert data.scenario.name == "example-meeting"
+    assert [s.id for s in data.scenario.sides] == ["blue", "red"]
+    assert len(data.scenario.assumptions) > 0
+    assert not data.manifest.partial and data.manifest.replications == REPS
+    (hill,) = data.control
+    assert hill.times == ("2000-06-01T07:00", "2000-06-01T08:00")  # sorted
+    np.testing.assert_allclose(hill.fractions, [[0.1, 0.3], [0.2, 0.5]])
+    killed = data.loss("red", "killed")
+    assert killed is not None and killed.values is not None and killed.values.size == REPS
+    wounded = data.loss("blue", "wounded")
+    assert wounded is not None and wounded.quantile(0.5) == 4
+    assert "changed since this run" in " ".join(data.notes)  # the hash "x" is not the file's
+
+
+def test_unfinished_run_is_partial(tmp_path: Path) -> None:
+    data = from_results_dir(_results(tmp_path / "run", blocks=1, status="running"))
+    assert data.manifest.partial
+    assert data.manifest.replications == REPS // 2
+    assert data.manifest.replications_planned == REPS
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p / "absent", "no such results folder"),
+        (lambda p: p, "no manifest.json"),
+        (lambda p: _write(p, {"format": "kriegsspiel-results/9"}), "not readable by this"),
+        (lambda p: _write(p, {"scenario": "x"}), "unknown or older version"),
+        (lambda p: _write(p, "not json", raw=True), "not valid JSON"),
+    ],
+)
+def test_bad_folders_are_one_clear_error(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(KriegsspielError, match=message):
+        from_results_dir(make(tmp_path))
+
+
+def _write(root: Path, manifest: object, raw: bool = False) -> Path:
+    text = manifest if raw else json.dumps(manifest)
+    (root / "manifest.json").write_text(str(text))
+    return root
+
+
+def test_replay_without_trace_says_so(tmp_path: Path) -> None:
+    root = _results(tmp_path / "run")
+    with pytest.raises(KriegsspielError, match="no per-unit trace of replication 3"):
+        replay_from_results_dir(root, 3)
+    with pytest.raises(KriegsspielError, match="--rep"):
+        replay_from_results_dir(root, REPS)
+
+
+def test_cli_report_and_errors(tmp_path: Path) -> None:
+    root = _results(tmp_path / "run", blocks=1, status="running")
+    cli = [sys.executable, "-c", "from kriegsspiel.cli import main; main()"]
+    ok = subprocess.run([*cli, "report", str(root), "--json"], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    out = json.loads(ok.stdout)
+    assert out["partial"] is True and Path(out["report"]).is_file()
+    assert "PARTIAL" in Path(out["report"]).read_text()
+    bad = subprocess.run([*cli, "report", str(tmp_path / "nope")], capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+def _trace(root: Path, rep: int, frames: int = 9) -> None:
+    t = np.repeat(np.arange(frames) * 15.0, 3)
+    units = np.tile(["blue-1", "red-1", "red-mortars"], frames)
+    n = t.size
+    trace = pa.table({
+        "replication": np.full(n, rep), "t_min": t, "unit": units,
+        "x": np.where(units == "blue-1", -1000 + t * 5, 800.0), "y": np.zeros(n),
+        "strength": np.where(units == "blue-1", 120 - t / 10, 100.0),
+        "state": np.where(t > 60, "attacking", "moving"), "order": np.full(n, "advance on hill"),
+    })  # fmt: skip
+    events = pa.table({
+        "replication": [rep], "t_min": [30.0], "kind": ["artillery"], "source": ["red-mortars"],
+        "target": ["blue-1"], "tx": [-850.0], "ty": [0.0], "size": [6.0],
+    })  # fmt: skip
+    holder = pa.table({
+        "replication": [rep, rep], "t_min": [0.0, 90.0], "objective": ["hill", "hill"],
+        "holder": ["red", ""],
+    })  # fmt: skip
+    for name, table in (("trace", trace), ("events", events), ("holder", holder)):
+        (root / "parts" / name).mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, root / "parts" / name / "block-00000.parquet")
+
+
+def test_replay_from_trace_tables(tmp_path: Path) -> None:
+    root = _results(tmp_path / "run")
+    _trace(root, 2)
+    data = replay_from_results_dir(root, 2)
+    assert [u.id for u in data.units] == ["blue-1", "red-1", "red-mortars"]
+    assert data.times.tolist() == [15.0 * k for k in range(9)]
+    np.testing.assert_allclose(data.x[:, 0], -1000 + data.times * 5)
+    assert data.units[0].strength0 == 120  # the unit's largest strength in the trace
+    assert data.states[data.state[-1, 0]] == "attacking"
+    assert data.holder is not None and data.holder[:, 0].tolist() == [1] * 6 + [-1] * 3
+    assert data.events.kind.tolist() == [1] and data.events.source.tolist() == [2]
+    assert data.map.rgb.ndim == 3 and any(f.kind == "lake" for f in data.features)
+    with pytest.raises(KriegsspielError, match="replication 1"):
+        replay_from_results_dir(root, 1)
