@@ -11,6 +11,7 @@ from kriegsspiel.cli import (
     experiment_cmds,  # registers compare, sweep, sensitivity, whatif
     predict,  # registers predict
     report_cmds,  # registers report, replay
+    run,  # registers run
     scenario_cmds,  # registers check, schema, scenarios
     validate_cdb90,  # registers validate cdb90, validate all
 )
@@ -19,7 +20,15 @@ from kriegsspiel.errors import KriegsspielError
 
 __all__ = ["app", "main"]
 
-_COMMAND_MODULES = (battle, experiment_cmds, predict, report_cmds, scenario_cmds, validate_cdb90)
+_COMMAND_MODULES = (
+    battle,
+    experiment_cmds,
+    predict,
+    report_cmds,
+    run,
+    scenario_cmds,
+    validate_cdb90,
+)
 
 
 def main() -> None:

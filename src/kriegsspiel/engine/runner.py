@@ -1,0 +1,214 @@
+"""One block of replications of a scenario: compile (cached), simulate, tabulate.
+
+:func:`run_block` is the pure, deterministic unit of work: ``(scenario, seed, block index,
+block size)`` -> tables. Block ``k`` draws from ``SeedSequence(entropy=seed, spawn_key=(k,))``,
+so a block's results do not depend on which process runs it or on the other blocks.
+
+Tables (one set per block):
+
+* ``replications``: one row per replication; per side ``<side>.killed``, ``.wounded``,
+  ``.missing``, ``.killed_missing``, ``.tanks_disabled``, ``.tanks_destroyed``,
+  ``.aircraft_lost``, ``.casualties.<YYYY-MM-DD>`` (killed + wounded + missing on that local
+  day); ``control.<objective>.<local time>`` the holding side at each checkpoint ("" none).
+* ``series``: long format, one row per (replication, hour, side): men by unit type, operational
+  vehicles and the cumulative losses.
+* ``control``: one row per (replication, hour, objective): the holder ("" none).
+* ``events``: the event log, one row per (replication, step, kind, unit, value).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kriegsspiel.engine.arrays import TYPES, BattleArrays
+from kriegsspiel.engine.compile import compile_scenario
+from kriegsspiel.engine.core import simulate
+from kriegsspiel.engine.state import State
+from kriegsspiel.engine.trace import EVENT_KINDS, Trace
+from kriegsspiel.scenario.schema import Scenario
+
+__all__ = ["ISSUE_CHECKPOINTS", "checkpoints", "compiled", "run_block", "scenario_block"]
+
+ISSUE_CHECKPOINTS = (
+    "1938-07-31T08:00",
+    "1938-08-03T00:00",
+    "1938-08-06T12:00",
+    "1938-08-07T06:00",
+    "1938-08-11T12:00",
+)
+"""Control checkpoints every report gives when they fall inside the scenario's window."""
+
+_CACHE: dict[str, BattleArrays] = {}
+_CACHE_SIZE = 4
+
+
+def compiled(scenario: Scenario) -> BattleArrays:
+    """The scenario's :class:`BattleArrays`, compiled once per process (keyed by content)."""
+    from kriegsspiel.scenario.loader import content_hash
+
+    key = content_hash(scenario)
+    if key not in _CACHE:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = compile_scenario(scenario)
+    return _CACHE[key]
+
+
+def checkpoints(arr: BattleArrays) -> list[datetime]:
+    """Local times at which control is reported.
+
+    The issue's checkpoints inside the window, every local midnight and noon, and the end.
+    """
+    end = arr.time_of(arr.n_steps)
+    times = {datetime.fromisoformat(t) for t in ISSUE_CHECKPOINTS}
+    day = arr.start.replace(hour=0, minute=0, second=0, microsecond=0)
+    while day <= end:
+        times.update({day, day + timedelta(hours=12)})
+        day += timedelta(days=1)
+    times.add(end)
+    return sorted(t for t in times if arr.start <= t <= end)
+
+
+def _sample_index(trace: Trace, arr: BattleArrays, when: datetime) -> int:
+    """The last hourly sample at or before ``when``."""
+    k = arr.step_of(when)
+    return max(int(np.searchsorted(trace.hour_steps, k, side="right")) - 1, 0)
+
+
+def _days(arr: BattleArrays) -> list[datetime]:
+    first = arr.start.replace(hour=0, minute=0, second=0, microsecond=0)
+    end = arr.time_of(arr.n_steps)
+    out = []
+    day = first
+    while day < end:
+        out.append(day)
+        day += timedelta(days=1)
+    return out
+
+
+def _main(arr: BattleArrays, st: State, trace: Trace) -> pd.DataFrame:
+    cols: dict[str, Any] = {}
+    cas = trace.killed + trace.wounded + trace.missing  # (H, B, S) cumulative
+    for s, side in enumerate(arr.side_ids):
+        cols[f"{side}.killed"] = st.killed[:, s]
+        cols[f"{side}.wounded"] = st.wounded[:, s]
+        cols[f"{side}.missing"] = st.missing[:, s]
+        cols[f"{side}.killed_missing"] = st.killed[:, s] + st.missing[:, s]
+        cols[f"{side}.tanks_disabled"] = st.veh_disabled[:, s]
+        cols[f"{side}.tanks_destroyed"] = st.veh_destroyed[:, s]
+        cols[f"{side}.aircraft_lost"] = st.air_lost[:, s]
+        for day in _days(arr):
+            lo = max(day, arr.start)
+            hi = min(day + timedelta(days=1), arr.time_of(arr.n_steps))
+            a = _sample_index(trace, arr, lo)
+            b = _sample_index(trace, arr, hi)
+            cols[f"{side}.casualties.{day.date().isoformat()}"] = cas[b, :, s] - cas[a, :, s]
+    names = np.array([*arr.side_ids, ""], dtype=object)
+    for when in checkpoints(arr):
+        h = _sample_index(trace, arr, when)
+        stamp = when.isoformat(timespec="minutes")
+        for o, obj in enumerate(arr.objective_ids):
+            cols[f"control.{obj}.{stamp}"] = names[trace.control[h, :, o]]
+    return pd.DataFrame(cols)
+
+
+def _series(arr: BattleArrays, trace: Trace, first: int) -> pd.DataFrame:
+    h, b, s = trace.killed.shape
+    rep = np.broadcast_to(np.arange(first, first + b)[None, :, None], (h, b, s))
+    hour = np.broadcast_to(np.arange(h)[:, None, None], (h, b, s))
+    side = np.broadcast_to(np.arange(s)[None, None, :], (h, b, s))
+    times = np.array([arr.time_of(int(k)).isoformat(timespec="minutes") for k in trace.hour_steps])
+    cols: dict[str, Any] = {
+        "replication": rep.ravel(),
+        "hour": hour.ravel(),
+        "time": times[hour.ravel()],
+        "side": np.array(arr.side_ids, dtype=object)[side.ravel()],
+    }
+    for t, name in enumerate(TYPES):
+        cols[f"men_{name}"] = trace.men[:, :, :, t].ravel()
+    for name in ("vehicles", "killed", "wounded", "missing"):
+        cols[name] = getattr(trace, name).ravel()
+    cols["tanks_disabled"] = trace.veh_disabled.ravel()
+    cols["tanks_destroyed"] = trace.veh_destroyed.ravel()
+    cols["aircraft_lost"] = trace.air_lost.ravel()
+    return pd.DataFrame(cols)
+
+
+def _control(arr: BattleArrays, trace: Trace, first: int) -> pd.DataFrame:
+    h, b, o = trace.control.shape
+    rep = np.broadcast_to(np.arange(first, first + b)[None, :, None], (h, b, o))
+    hour = np.broadcast_to(np.arange(h)[:, None, None], (h, b, o))
+    obj = np.broadcast_to(np.arange(o)[None, None, :], (h, b, o))
+    names = np.array([*arr.side_ids, ""], dtype=object)
+    return pd.DataFrame(
+        {
+            "replication": rep.ravel(),
+            "hour": hour.ravel(),
+            "objective": np.array(arr.objective_ids, dtype=object)[obj.ravel()],
+            "holder": names[trace.control.ravel()],
+        }
+    )
+
+
+def _events(arr: BattleArrays, trace: Trace, first: int) -> pd.DataFrame:
+    cap = trace.log_step.shape[1]
+    count = np.minimum(trace.log_count, cap)
+    keep = np.arange(cap)[None, :] < count[:, None]
+    b, i = np.nonzero(keep)
+    return pd.DataFrame(
+        {
+            "replication": b + first,
+            "step": trace.log_step[b, i],
+            "kind": np.array(EVENT_KINDS, dtype=object)[trace.log_kind[b, i]],
+            "unit": trace.log_unit[b, i],
+            "value": trace.log_value[b, i],
+        }
+    )
+
+
+def run_block(
+    scenario: Scenario,
+    seed: int,
+    block_index: int,
+    block_size: int,
+    first_replication: int | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Simulate block ``block_index`` (``block_size`` replications) of ``scenario``.
+
+    ``first_replication`` numbers the block's rows in the other tables (default
+    ``block_index * block_size``, right for every block but a shorter last one).
+    """
+    arr = compiled(scenario)
+    rng = np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=(block_index,)))
+    st, trace = simulate(arr, block_size, rng)
+    first = block_index * block_size if first_replication is None else first_replication
+    return {
+        "replications": _main(arr, st, trace),
+        "series": _series(arr, trace, first),
+        "control": _control(arr, trace, first),
+        "events": _events(arr, trace, first),
+    }
+
+
+def scenario_block(params: Mapping[str, Any], seed: int, block: Any) -> dict[str, pd.DataFrame]:
+    """The experiment protocol's block function: ``params`` carries the scenario file text."""
+    scenario = _scenario_of(str(params["scenario_text"]), str(params["file"]))
+    return run_block(scenario, seed, block.index, block.size, block.start)
+
+
+_TEXTS: dict[tuple[str, str], Scenario] = {}
+
+
+def _scenario_of(text: str, file: str) -> Scenario:
+    from kriegsspiel.scenario.loader import load_text
+
+    key = (text, file)
+    if key not in _TEXTS:
+        _TEXTS.clear()
+        _TEXTS[key] = load_text(text, file)
+    return _TEXTS[key]
