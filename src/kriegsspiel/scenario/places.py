@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, GetJsonSchemaHandler, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from kriegsspiel.scenario.quantity import Frozen, Id, SourceKey, Text
 
@@ -28,6 +30,14 @@ class Place(Frozen):
     source: SourceKey | None = None
     assumption: bool = False
     note: Text | None = None
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """A place may also be written as a bare terrain point id (a string)."""
+        table = handler(core_schema)
+        return {"anyOf": [{"type": "string", "description": "a terrain point id"}, table]}
 
     @model_validator(mode="before")
     @classmethod

@@ -9,7 +9,7 @@ BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
 
 def shipped() -> dict[str, Path]:
     """Shipped scenario names (file stems) and their file paths, sorted by name."""
-    return {p.stem: p for p in sorted(BUILTIN_DIR.glob("*.toml"))}
+    return {p.stem: p for p in sorted(BUILTIN_DIR.glob("*.toml"), key=lambda p: p.stem)}
 
 
 def shipped_path(name: str) -> Path | None:
