@@ -60,3 +60,29 @@ def test_kill_nine_then_resume(tmp_path: Path) -> None:
     assert np.array_equal(replications, np.arange(REPS))  # none missing, none twice
     assert not list(out.rglob("*.tmp"))
     assert len(resumed.manifest["resumed"]) == 1
+
+
+INTERRUPTIBLE = SCRIPT.replace(
+    "run_experiment(",
+    "from kriegsspiel.errors import KriegsspielError\ntry:\n    run_experiment(",
+).replace(
+    "progress=False)",
+    "progress=False)\nexcept KriegsspielError as exc:\n"
+    "    print(exc, file=sys.stderr)\n    sys.exit(2)",
+)
+
+
+@pytest.mark.timeout(120)
+def test_ctrl_c_keeps_finished_blocks_and_says_how_to_resume(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", INTERRUPTIBLE, str(out)], stderr=subprocess.PIPE, text=True
+    )
+    while proc.poll() is None and len(list((out / "blocks").glob("*.json"))) < 3:
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert "interrupted" in stderr and "--resume" in stderr and stderr.count("\n") == 1
+    partial = Results.open(out, partial=True)
+    assert partial.manifest["status"] == "interrupted" and len(partial.blocks) >= 3

@@ -11,7 +11,8 @@ Every file is written under a temporary name in its own folder, flushed to disk,
 and a block's marker is written last; a block counts as done only when its marker exists and
 every part matches the marker's size and hash. A write cut short (a killed process, a full disk)
 leaves at most a temporary file or an unlisted part, which the next ``--resume`` removes and
-redoes.
+redoes. File contents are flushed (fsync) before each rename; the folder itself is not, since a
+rename lost in a crash only means the block fails its check and is redone.
 """
 
 from __future__ import annotations
@@ -95,15 +96,6 @@ def _marker_path(root: Path, index: int) -> Path:
     return root / "blocks" / f"block-{index:05d}.json"
 
 
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # not every platform or filesystem allows it
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -118,7 +110,6 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _fsync_dir(path.parent)
 
 
 def _read_json(path: Path) -> Any:
