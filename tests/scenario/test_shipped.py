@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -96,3 +97,10 @@ def test_article_departs_only_where_it_says() -> None:
     assert not any("t26" in u.vehicles for u in article.units)
     assert article.unit("rr119-2coy").echelon == "platoon"
     assert article.meta.end < record.meta.end
+
+
+def test_docs_example_is_the_shipped_example() -> None:
+    docs = Path(__file__).resolve().parents[2] / "docs" / "scenario-format.md"
+    text = docs.read_text(encoding="utf-8")
+    block = text.split("## A complete example", 1)[1].split("```toml\n", 1)[1].rsplit("```", 1)[0]
+    assert block == shipped()["example-meeting"].read_text(encoding="utf-8")
