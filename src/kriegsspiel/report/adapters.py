@@ -94,12 +94,7 @@ def meta_from_scenario(scenario: Any) -> ScenarioMeta:
             Assumption(a.path, a.value, a.low, a.high, a.note or "") for a in assumptions(scenario)
         ),
         departures=tuple(
-            Departure(
-                d.claim + (f" ({', '.join(d.keys)})" if d.keys else ""),
-                d.scenario,
-                d.record,
-                d.source or "",
-            )
+            Departure(f"claim {d.claim}: {', '.join(d.keys)}", d.scenario, d.record, d.source or "")
             for d in scenario.departures
         ),
         start=scenario.meta.start.strftime("%Y-%m-%dT%H:%M"),
@@ -156,8 +151,10 @@ def _meta_without_scenario(manifest: dict[str, Any], summary: dict[str, Any]) ->
     return ScenarioMeta(name, name, sides)
 
 
-def control_from_summary(summary: dict[str, Any], meta: ScenarioMeta) -> tuple[ControlSeries, ...]:
-    """Control series from ``summary.json``'s ``control`` block."""
+def control_from_summary(
+    summary: dict[str, Any], meta: ScenarioMeta, names: dict[str, str] | None = None
+) -> tuple[ControlSeries, ...]:
+    """Control series from ``summary.json``'s ``control`` block (``names``: objective names)."""
     out = []
     for objective, by_time in (summary.get("control") or {}).items():
         times = tuple(sorted(by_time))
@@ -165,7 +162,8 @@ def control_from_summary(summary: dict[str, Any], meta: ScenarioMeta) -> tuple[C
             [[float(by_time[t].get(s.id, 0.0)) for s in meta.sides] for t in times],
             dtype=np.float64,
         ).reshape(len(times), len(meta.sides))
-        out.append(ControlSeries(objective, objective.replace("-", " ").title(), times, fractions))
+        name = (names or {}).get(objective) or objective.replace("-", " ").title()
+        out.append(ControlSeries(objective, name, times, fractions))
     return tuple(out)
 
 
@@ -240,6 +238,7 @@ def from_results_dir(root: str | Path) -> ReportData:
     done = stored or int(summary.get("replications", 0) or 0)
     partial = manifest.get("status") != "complete" or (stored > 0 and stored < planned)
     khasan = khasan_record.applies_to(meta.name)
+    names = {o.id: o.name for o in scenario.objectives} if scenario else {}
     try:
         return ReportData(
             scenario=meta,
@@ -257,7 +256,7 @@ def from_results_dir(root: str | Path) -> ReportData:
                     if manifest.get(k) is not None
                 },
             ),
-            control=control_from_summary(summary, meta),
+            control=control_from_summary(summary, meta, names),
             checkpoints=khasan_record.CHECKPOINTS if khasan else (),
             losses=_losses(summary, table, meta, record),
             claims=khasan_record.CLAIMS if khasan else (),

@@ -44,9 +44,7 @@ def relief_image(
     light = np.array([-1.0, 1.0, np.sqrt(2.0)]) / 2.0
     shade = (nx * light[0] + ny * light[1] + nz * light[2]) / norm
     rgb *= (0.55 + 0.6 * np.clip(shade, 0, 1))[..., None]
-    minor, major = _edges(elev, contour_m), _edges(elev, 5 * contour_m)
-    rgb[minor] = rgb[minor] * 0.6 + np.array(_CONTOUR) * 0.4
-    rgb[major] = np.array(_CONTOUR, np.float64)
+    rgb = draw_contours(rgb, elev, contour_m)
     if cover is not None and cover_colors:
         codes = np.asarray(cover)[::-1]
         if codes.shape != elev.shape:
@@ -54,6 +52,22 @@ def relief_image(
         for code, color in cover_colors.items():
             rgb[codes == code] = color
     return np.clip(rgb, 0, 255).astype(np.uint8)
+
+
+def draw_contours(
+    rgb: npt.NDArray[np.floating] | npt.NDArray[np.uint8],
+    elevation: npt.NDArray[np.float64],
+    contour_m: float,
+) -> npt.NDArray[np.float64]:
+    """``rgb`` with a contour every ``contour_m`` metres (heavier every fifth) of ``elevation``.
+
+    Both arrays are in the same row order; the result is float RGB.
+    """
+    out = np.asarray(rgb, dtype=np.float64).copy()
+    minor, major = _edges(elevation, contour_m), _edges(elevation, 5 * contour_m)
+    out[minor] = out[minor] * 0.6 + np.array(_CONTOUR) * 0.4
+    out[major] = np.array(_CONTOUR, np.float64)
+    return out
 
 
 def _edges(elev: npt.NDArray[np.float64], step: float) -> npt.NDArray[np.bool_]:

@@ -110,7 +110,8 @@ def plot_control(data: ReportData, objectives: list[str] | None = None) -> Figur
             axes[0].plot([], [], "D", mec=_RECORD, mfc="white", ls="--", color=_RECORD)[0]
         )
         labels.append("record (checkpoint)")
-    fig.legend(handles, labels, loc="outside upper center", ncols=len(labels), frameon=False)
+    ncols = len(labels) if sum(len(x) for x in labels) < 90 else 2
+    fig.legend(handles, labels, loc="outside upper center", ncols=ncols, frameon=False)
     fig.autofmt_xdate()
     return fig
 

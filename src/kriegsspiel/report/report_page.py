@@ -18,6 +18,9 @@ from kriegsspiel.report.plots import (
     save_figure,
 )
 
+_OPEN_ROWS = 12
+"""Longer tables of assumptions start folded."""
+
 
 def fmt(value: float | None, digits: int = 3) -> str:
     """A number for a table: thousands separated, ``-`` when missing."""
@@ -292,24 +295,19 @@ def _scenario_section(data: ReportData) -> str:
         )
     parts.append(f"<h3>Assumptions ({len(sc.assumptions)})</h3>")
     if sc.assumptions:
+        table = _table(
+            ["key path", "value", "low", "high", "note"],
+            [
+                [f"<code>{esc(a.path)}</code>", esc(fmt(a.value)), esc(fmt(a.low)),
+                 esc(fmt(a.high)), esc(a.note)]
+                for a in sc.assumptions
+            ],
+        )  # fmt: skip
         parts.append(
             "<p>Numbers no source gives: each has a range that sensitivity analysis varies.</p>"
-        )
-        parts.append(
-            _table(
-                ["key path", "value", "low", "high", "note"],
-                [
-                    [
-                        f"<code>{esc(a.path)}</code>",
-                        esc(fmt(a.value)),
-                        esc(fmt(a.low)),
-                        esc(fmt(a.high)),
-                        esc(a.note),
-                    ]
-                    for a in sc.assumptions
-                ],
-            )
-        )
+            + (table if len(sc.assumptions) <= _OPEN_ROWS else
+               f"<details><summary>Show all {len(sc.assumptions)}</summary>{table}</details>")
+        )  # fmt: skip
     parts.append(f"<h3>Sources ({len(sc.sources)})</h3>")
     items = "".join(f"<li><code>{esc(k)}</code> {esc(v)}</li>" for k, v in sc.sources.items())
     parts.append(f'<ol class="sources">{items}</ol>')

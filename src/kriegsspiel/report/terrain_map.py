@@ -6,29 +6,21 @@ from typing import Any
 
 import numpy as np
 
-from kriegsspiel.report.map_image import RGB, relief_image
+from kriegsspiel.report.map_image import draw_contours
 from kriegsspiel.report.replay_data import MapFeature, MapImage
 
-#: Land-cover classes painted flat over the relief, by their ``LandCover`` value.
-COVER_COLORS: dict[str, RGB] = {
-    "water": (150, 190, 225),
-    "river": (120, 170, 215),
-    "marsh": (176, 201, 170),
-    "forest": (150, 180, 130),
-    "village": (200, 180, 160),
-}
 _AREA_KIND = {"water": "lake", "marsh": "marsh", "forest": "forest", "village": "village"}
 
 
 def map_from_terrain(terrain: Any) -> tuple[MapImage, tuple[MapFeature, ...]]:
-    """The terrain picture and its named features (areas, lines, hills, points) in local metres."""
-    from kriegsspiel.terrain import LandCover
+    """The terrain's own picture with contours, and its named features, in local metres."""
+    from kriegsspiel.terrain.render import render
 
     grid, spec = terrain.grid, terrain.spec
-    colors = {LandCover(name).code: rgb for name, rgb in COVER_COLORS.items()}
-    contour = 10.0 if float(np.ptp(terrain.elevation)) < 300 else 50.0
-    rgb = relief_image(terrain.elevation, grid.cell_m, terrain.cover_class, colors, contour)
-    extent = (grid.x0, grid.x0 + grid.nx * grid.cell_m, grid.y0, grid.y0 + grid.ny * grid.cell_m)
+    image, extent = render(terrain)
+    elevation = np.asarray(terrain.elevation, dtype=np.float64)[::-1]
+    contour = 10.0 if float(np.ptp(elevation)) < 300 else 50.0
+    rgb = np.clip(draw_contours(image, elevation, contour), 0, 255).astype(np.uint8)
 
     def xy(vertices: list[tuple[float, float]]) -> np.ndarray[Any, np.dtype[np.float64]]:
         lat, lon = np.asarray(vertices, dtype=np.float64).T
@@ -39,13 +31,17 @@ def map_from_terrain(terrain: Any) -> tuple[MapImage, tuple[MapFeature, ...]]:
     features: list[MapFeature] = []
     for area in spec.polygons:
         kind = _AREA_KIND.get(str(area.cover.value), str(area.cover.value))
-        features.append(MapFeature(kind, area.id.replace("-", " "), xy(area.vertices), True))
+        features.append(MapFeature(kind, _pretty(area.id), xy(area.vertices), True))
     for line in spec.lines:
         kind = "road" if line.kind.value in ("road", "track") else str(line.kind.value)
-        features.append(MapFeature(kind, "", xy(line.vertices)))
+        name = _pretty(line.id) if kind in ("border", "river") else ""
+        features.append(MapFeature(kind, name, xy(line.vertices)))
     for hill in spec.hills:
         lat, lon = _latlon(spec, hill.peak)
-        height = f"{hill.height_m.value:.0f} m" if hill.height_m is not None else ""
+        metres = hill.height_m or (
+            spec.point(hill.peak).height_m if isinstance(hill.peak, str) else None
+        )
+        height = f"{metres.value:.0f} m" if metres is not None else ""
         features.append(
             MapFeature("hill", _name(spec, hill.peak, hill.id), xy([(lat, lon)]), label=height)
         )
@@ -61,7 +57,14 @@ def map_from_terrain(terrain: Any) -> tuple[MapImage, tuple[MapFeature, ...]]:
                 label=f"{point.height_m.value:.0f} m",
             )
         )
-    return MapImage(rgb, extent), tuple(features)
+    x0, x1, y0, y1 = (float(v) for v in extent)
+    return MapImage(rgb, (x0, x1, y0, y1)), tuple(features)
+
+
+def _pretty(ident: str) -> str:
+    """``LAKE_KHASAN`` or ``lake-khasan`` as ``Lake Khasan``."""
+    words = ident.replace("_", " ").replace("-", " ").split()
+    return " ".join(w.capitalize() if w.isupper() or w.islower() else w for w in words)
 
 
 def _latlon(spec: Any, place: Any) -> tuple[float, float]:
@@ -73,4 +76,4 @@ def _name(spec: Any, place: Any, fallback: str) -> str:
     if isinstance(place, str):
         point = spec.point(place)
         return str(point.name or point.id)
-    return fallback.replace("-", " ")
+    return _pretty(fallback)

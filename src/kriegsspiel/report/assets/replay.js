@@ -155,7 +155,9 @@
         ctx.beginPath();
         ctx.moveTo(x, y - 6); ctx.lineTo(x + 5, y + 3); ctx.lineTo(x - 5, y + 3); ctx.closePath();
         ctx.fill();
-        label(f.name, x + 8, y - 4, { size: 12, color: "#3e2a14", align: "left" });
+        // A place an objective already names keeps only its marker and height.
+        const named = D.objectives.some((o) => Math.hypot(o.x - p[0], o.y - p[1]) <= o.r * 1.5);
+        if (!named) label(f.name, x + 8, y - 4, { size: 12, color: "#3e2a14", align: "left" });
         if (f.label) {
           label(f.label, x + 8, y + 9, { size: 10, weight: "400", color: "#3e2a14", align: "left" });
         }
