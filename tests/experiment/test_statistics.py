@@ -103,3 +103,19 @@ def test_sobol_indices_of_a_linear_model() -> None:
 def test_sobol_needs_a_power_of_two() -> None:
     with pytest.raises(InputError, match="power of two"):
         sobol_design({"x": (0.0, 1.0)}, 100, seed=0)
+
+
+def test_text_outcomes_become_indicator_metrics() -> None:
+    import pandas as pd
+
+    from kriegsspiel.experiment.compare import compare_frames, metric_table
+
+    a = pd.DataFrame({"holder": ["soviet", "japanese", "", "japanese"], "dead": [1, 2, 3, 4]})
+    b = pd.DataFrame({"holder": ["soviet", "soviet", "", "soviet"], "dead": [1, 2, 3, 5]})
+    table = metric_table(a)
+    assert set(table.columns) == {"dead", "holder=soviet", "holder=japanese", "holder=none"}
+    assert np.all(table.filter(like="holder=").sum(axis=1) == 1.0)
+    report = compare_frames(a, b, paired=True, resamples=200)
+    assert report["holder=japanese"]["mean_a"] == 0.5 and report["holder=japanese"]["mean_b"] == 0.0
+    assert report["holder=soviet"]["diff_mean"]["estimate"] == 0.5
+    assert report["dead"]["p_b_beats_a"]["estimate"] == pytest.approx((3 * 0.5 + 1) / 4)

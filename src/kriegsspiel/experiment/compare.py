@@ -29,6 +29,7 @@ __all__ = [
     "compare_frames",
     "compare_results",
     "metric_columns",
+    "metric_table",
     "probability_b_beats_a",
 ]
 
@@ -151,6 +152,41 @@ def metric_columns(frame: pd.DataFrame) -> list[str]:
     ]
 
 
+MAX_CATEGORIES = 12
+"""A text column with at most this many distinct values becomes one 0/1 metric per value."""
+
+
+def metric_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The metrics of a per-replication table as floats.
+
+    Numeric and boolean columns are metrics as they are; a text column with few distinct
+    values (say who holds an objective) becomes one indicator per value, named
+    ``column=value`` (``column=none`` for an empty value).
+    """
+    out: dict[str, pd.Series] = {m: frame[m].astype(np.float64) for m in metric_columns(frame)}
+    for col, dtype in frame.dtypes.items():
+        if col == REPLICATION or str(col) in out:
+            continue
+        if not (pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)):
+            continue
+        values = frame[col]
+        levels = values.dropna().unique()
+        if 0 < len(levels) <= MAX_CATEGORIES and all(isinstance(v, str) for v in levels):
+            for level in sorted(levels):
+                flag = (values == level).astype(np.float64).where(values.notna())
+                out[f"{col}={level or 'none'}"] = flag
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _zero_levels(table: pd.DataFrame, names: list[str]) -> None:
+    """Add indicators of text values another run saw and this one never did (all 0)."""
+    for name in names:
+        base, eq, _ = name.partition("=")
+        sibling = next((c for c in table.columns if eq and c.startswith(f"{base}=")), None)
+        if sibling is not None:
+            table[name] = table[sibling].where(table[sibling].isna(), 0.0)
+
+
 def _clean(values: Any) -> float | None:
     number = float(values)
     return number if np.isfinite(number) else None
@@ -166,14 +202,18 @@ def compare_frames(
     level: float = 0.95,
     seed: int = 0,
 ) -> dict[str, dict[str, Any]]:
-    """Compare every metric the two tables share (paired tables are aligned by index).
+    """Compare every metric (see :func:`metric_table`) the two tables share.
 
-    Rows where a metric is missing (NaN) are left out of that metric (paired: the pair).
+    Paired tables are aligned by index. Rows where a metric is missing (NaN) are left out of
+    that metric (paired: the pair). A value seen in only one run counts as 0 in the other.
     """
     if paired:
         common = a.index.intersection(b.index)
         a, b = a.loc[common], b.loc[common]
-    shared = [m for m in metric_columns(a) if m in set(metric_columns(b))]
+    a, b = metric_table(a), metric_table(b)
+    _zero_levels(a, [c for c in b.columns if c not in a.columns])
+    _zero_levels(b, [c for c in a.columns if c not in b.columns])
+    shared = [m for m in a.columns if m in set(b.columns)]
     out: dict[str, dict[str, Any]] = {}
     for metric in shared:
         x = a[metric].to_numpy(dtype=np.float64, na_value=np.nan)

@@ -2,7 +2,7 @@
 
 A scenario task carries the scenario's file text and its overrides (plain data); each worker
 validates them again and calls the engine's block runner,
-``runner(scenario, seed, block_index, block_size)``, which seeds block ``k`` from
+``runner(scenario, seed, block_index, block_size, first_replication)``, which seeds block ``k`` from
 ``SeedSequence(entropy=seed, spawn_key=(k,))`` and returns the per-replication tables.
 """
 
@@ -89,7 +89,7 @@ def scenario_block(params: Mapping[str, Any], seed: int, block: Block) -> Any:
     scenario = _scenario(
         params["scenario_text"], params["file"], json.dumps(params["overrides"], sort_keys=True)
     )
-    tables = _engine_runner()(scenario, seed, block.index, block.size)
+    tables = _engine_runner()(scenario, seed, block.index, block.size, block.start)
     if not isinstance(tables, pd.DataFrame | Mapping):
         raise KriegsspielError(
             f"{ENGINE_BLOCK_RUNNER} returned {type(tables).__name__}, not tables"
