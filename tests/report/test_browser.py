@@ -112,3 +112,19 @@ def test_clicking_a_unit_shows_its_details(open_page: Any, replay_file: Path) ->
     assert abs(left - 82.5) <= 0.5 and abs(lost - 67.5) <= 0.5
     assert page.locator("#d-order").inner_text() == "hold"
     assert opened.errors == [] and opened.dialogs == []
+
+
+def test_replay_of_a_results_folder_on_real_terrain(open_page: Any, tmp_path: Path) -> None:
+    from test_adapters import _results, _trace
+
+    from kriegsspiel.report.replay_adapter import replay_from_results_dir
+
+    root = _results(tmp_path / "run")
+    _trace(root, 0)
+    opened = open_page(write_replay(replay_from_results_dir(root, 0), root))
+    page = opened.page
+    assert page.locator("#objectives li").count() == 1
+    assert "Red" in page.locator("#objectives").inner_text()
+    shot = _pixels(page)
+    assert np.std(shot) > 0.02
+    assert opened.errors == [] and opened.network == [] and opened.dialogs == []
