@@ -468,7 +468,10 @@
     e.preventDefault();
     const r = canvas.getBoundingClientRect();
     const px = e.clientX - r.left, py = e.clientY - r.top;
-    const k = Math.exp(-e.deltaY * 0.0015);
+    const fitScale = Math.min(cssW / (ex1 - ex0), cssH / (ey1 - ey0));
+    const wanted = view.scale * Math.exp(-e.deltaY * 0.0015);
+    // From half the fitted map to 6 times it: beyond that the raster is only blur.
+    const k = Math.min(6 * fitScale, Math.max(0.5 * fitScale, wanted)) / view.scale;
     view.ox = px - (px - view.ox) * k; view.oy = py - (py - view.oy) * k; view.scale *= k;
     draw();
   }, { passive: false });
