@@ -42,6 +42,7 @@ def _results(root: Path, *, blocks: int = 2, status: str = "complete") -> Path:
             "replication": np.arange(b * REPS // 2, (b + 1) * REPS // 2),
             "blue.killed": rng.poisson(5, REPS // 2).astype(float),
             "red.killed": rng.poisson(7, REPS // 2).astype(float),
+            "red.casualties.2000-06-01": np.ones(REPS // 2),
         })  # fmt: skip
         pq.write_table(table, root / "parts" / f"block-{b:05d}.parquet")
         (root / "blocks" / f"block-{b:05d}.json").write_text("{}")
@@ -62,6 +63,26 @@ def test_complete_run(tmp_path: Path) -> None:
     wounded = data.loss("blue", "wounded")
     assert wounded is not None and wounded.quantile(0.5) == 4
     assert "changed since this run" in " ".join(data.notes)  # the hash "x" is not the file's
+    assert {x.metric for x in data.losses} == {"killed", "wounded"}  # no casualties.<day>
+
+
+def test_hourly_control_table_is_preferred(tmp_path: Path) -> None:
+    root = _results(tmp_path / "run")
+    for b in range(2):
+        reps = np.arange(b * REPS // 2, (b + 1) * REPS // 2)
+        rep, hour = np.meshgrid(reps, np.arange(3), indexing="ij")
+        # hour 0: nobody; hour 1: red in every run; hour 2: blue in the even runs only.
+        holder = np.where(hour == 1, "red", np.where((hour == 2) & (rep % 2 == 0), "blue", ""))
+        table = pa.table({
+            "replication": rep.ravel(), "hour": hour.ravel(),
+            "objective": np.full(rep.size, "hill"), "holder": holder.ravel(),
+        })  # fmt: skip
+        (root / "parts" / "control").mkdir(exist_ok=True)
+        pq.write_table(table, root / "parts" / "control" / f"block-{b:05d}.parquet")
+    (hill,) = from_results_dir(root).control
+    assert hill.name == "Hill 120"  # the scenario's name for the objective
+    assert hill.times == ("2000-06-01T06:00", "2000-06-01T07:00", "2000-06-01T08:00")
+    np.testing.assert_allclose(hill.fractions, [[0, 0], [0, 1], [0.5, 0]])
 
 
 def test_unfinished_run_is_partial(tmp_path: Path) -> None:
@@ -127,10 +148,10 @@ def _trace(root: Path, rep: int, frames: int = 9) -> None:
         "target": ["blue-1"], "tx": [-850.0], "ty": [0.0], "size": [6.0],
     })  # fmt: skip
     holder = pa.table({
-        "replication": [rep, rep], "t_min": [0.0, 90.0], "objective": ["hill", "hill"],
+        "replication": [rep, rep], "hour": [0, 1], "objective": ["hill", "hill"],
         "holder": ["red", ""],
     })  # fmt: skip
-    for name, table in (("trace", trace), ("events", events), ("holder", holder)):
+    for name, table in (("unit_trace", trace), ("fire", events), ("control", holder)):
         (root / "parts" / name).mkdir(parents=True, exist_ok=True)
         pq.write_table(table, root / "parts" / name / "block-00000.parquet")
 
@@ -144,7 +165,7 @@ def test_replay_from_trace_tables(tmp_path: Path) -> None:
     np.testing.assert_allclose(data.x[:, 0], -1000 + data.times * 5)
     assert data.units[0].strength0 == 120  # the unit's largest strength in the trace
     assert data.states[data.state[-1, 0]] == "attacking"
-    assert data.holder is not None and data.holder[:, 0].tolist() == [1] * 6 + [-1] * 3
+    assert data.holder is not None and data.holder[:, 0].tolist() == [1] * 4 + [-1] * 5
     assert data.events.kind.tolist() == [1] and data.events.source.tolist() == [2]
     assert data.map.rgb.ndim == 3 and any(f.kind == "lake" for f in data.features)
     with pytest.raises(KriegsspielError, match="replication 1"):

@@ -8,7 +8,9 @@ Files read (all optional except ``manifest.json``):
 - ``summary.json``: ``control`` (``{objective: {local time: {side: share}}}``) and ``losses``
   (``{side: {metric: {q05, q50, q95}}}``), as issue 3 specifies;
 - ``blocks/block-N.json`` + ``parts/block-N.parquet``: the per-replication table of each finished
-  block; columns named ``<side>.<metric>`` (``soviet.killed_missing``) give loss distributions.
+  block; columns named ``<side>.<metric>`` (``soviet.killed_missing``) give loss distributions;
+- ``parts/control/block-N.parquet`` (``replication, hour, objective, holder``): hourly control,
+  preferred to the summary's checkpoints when present.
 
 The scenario (by the name in the manifest) supplies titles, sides, sources, assumptions,
 departures and the recorded losses; the Khasan record of this package fills what it lacks.
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -167,11 +170,15 @@ def control_from_summary(
     return tuple(out)
 
 
-def _stored_parts(root: Path) -> tuple[pa.Table | None, int]:
-    """The per-replication table of every finished block (a block counts once its marker exists)."""
+def _stored_parts(root: Path, table: str = "") -> tuple[pa.Table | None, int]:
+    """One table of every finished block (a block counts once its marker exists).
+
+    ``table`` is empty for the per-replication table (``parts/block-N.parquet``), else the name
+    of another table (``parts/<table>/block-N.parquet``).
+    """
     tables = []
     for marker in sorted((root / "blocks").glob("block-*.json")):
-        part = root / "parts" / (marker.stem + ".parquet")
+        part = root / "parts" / table / (marker.stem + ".parquet")
         if part.is_file():
             try:
                 tables.append(pq.read_table(part))
@@ -179,8 +186,33 @@ def _stored_parts(root: Path) -> tuple[pa.Table | None, int]:
                 raise KriegsspielError(f"{part}: unreadable Parquet part ({exc})") from None
     if not tables:
         return None, 0
-    table = pa.concat_tables(tables, promote_options="default")
-    return table, table.num_rows
+    joined = pa.concat_tables(tables, promote_options="default")
+    return joined, joined.num_rows
+
+
+def control_from_table(
+    table: pa.Table, meta: ScenarioMeta, names: dict[str, str]
+) -> tuple[ControlSeries, ...]:
+    """Hourly control series from the ``control`` table (replication, hour, objective, holder).
+
+    Hour ``h`` is ``h`` hours after the scenario's local start.
+    """
+    frame = table.select(["replication", "hour", "objective", "holder"]).to_pandas()
+    start = pd.Timestamp(meta.start)
+    out = []
+    for objective, group in frame.groupby("objective", sort=False):
+        hours = np.sort(group["hour"].unique())
+        shares = [
+            group.assign(hit=group["holder"] == side.id).groupby("hour")["hit"].mean()
+            for side in meta.sides
+        ]
+        fractions = np.column_stack([sh.reindex(hours).to_numpy(np.float64) for sh in shares])
+        times = tuple(
+            (start + pd.Timedelta(hours=int(h))).strftime("%Y-%m-%dT%H:%M") for h in hours
+        )
+        name = names.get(str(objective), str(objective))
+        out.append(ControlSeries(str(objective), name, times, fractions))
+    return tuple(out)
 
 
 def _losses(
@@ -197,7 +229,7 @@ def _losses(
         keys += [(side, m) for m in metrics]
     for column in sorted(columns):
         side, _, metric = column.partition(".")
-        if side in side_ids and metric:
+        if side in side_ids and metric and "." not in metric:  # not casualties.<day>
             keys.append((side, metric))
     for side, metric in dict.fromkeys(keys):
         if side not in side_ids:
@@ -229,16 +261,21 @@ def from_results_dir(root: str | Path) -> ReportData:
             raise KriegsspielError(f"{summary_path}: expected a JSON object")
         summary = loaded
     else:
-        notes.append("No summary.json yet: control over time is not available.")
+        notes.append("No summary.json yet: figures come from the finished blocks only.")
     scenario = _load_scenario(manifest, notes)
     meta = meta_from_scenario(scenario) if scenario else _meta_without_scenario(manifest, summary)
     record = recorded_losses(scenario) if scenario else {}
     table, stored = _stored_parts(root)
+    hourly, _ = _stored_parts(root, "control")
+    names = {o.id: o.name for o in scenario.objectives} if scenario else {}
+    if hourly is not None and meta.start:
+        control = control_from_table(hourly, meta, names)
+    else:
+        control = control_from_summary(summary, meta, names)
     planned = int(manifest.get("replications", 0) or 0)
     done = stored or int(summary.get("replications", 0) or 0)
     partial = manifest.get("status") != "complete" or (stored > 0 and stored < planned)
     khasan = khasan_record.applies_to(meta.name)
-    names = {o.id: o.name for o in scenario.objectives} if scenario else {}
     try:
         return ReportData(
             scenario=meta,
@@ -256,7 +293,7 @@ def from_results_dir(root: str | Path) -> ReportData:
                     if manifest.get(k) is not None
                 },
             ),
-            control=control_from_summary(summary, meta, names),
+            control=control,
             checkpoints=khasan_record.CHECKPOINTS if khasan else (),
             losses=_losses(summary, table, meta, record),
             claims=khasan_record.CLAIMS if khasan else (),

@@ -2,12 +2,13 @@
 
 Reads trace tables stored like any other table of a block (``parts/<table>/block-N.parquet``):
 
-- ``trace`` (required): ``replication, t_min, unit, x, y, strength, state, order``: one row per
-  frame and ground unit (``t_min`` minutes after the scenario's start; ``x``/``y`` local metres,
-  NaN when the unit is not on the map);
-- ``events``: ``replication, t_min, kind (fire|artillery|air), source, target (unit ids or ""),
+- ``unit_trace`` (required): ``replication, t_min, unit, x, y, strength, state, order``: one
+  row per frame and ground unit (``t_min`` minutes after the scenario's start; ``x``/``y`` local
+  metres, NaN when the unit is not on the map);
+- ``fire``: ``replication, t_min, kind (fire|artillery|air), source, target (unit ids or ""),
   tx, ty, size``;
-- ``holder``: ``replication, t_min, objective, holder`` (side id, or "" for nobody).
+- ``control`` (the engine's hourly table): ``replication, hour, objective, holder`` (side id, or
+  "" for nobody).
 
 The map, the units and the objectives come from the scenario named in the manifest.
 """
@@ -34,9 +35,9 @@ from kriegsspiel.report.replay_data import (
 from kriegsspiel.report.terrain_map import map_from_terrain
 
 TRACE_TABLES: dict[str, tuple[str, ...]] = {
-    "trace": ("replication", "t_min", "unit", "x", "y", "strength", "state", "order"),
-    "events": ("replication", "t_min", "kind", "source", "target", "tx", "ty", "size"),
-    "holder": ("replication", "t_min", "objective", "holder"),
+    "unit_trace": ("replication", "t_min", "unit", "x", "y", "strength", "state", "order"),
+    "fire": ("replication", "t_min", "kind", "source", "target", "tx", "ty", "size"),
+    "control": ("replication", "hour", "objective", "holder"),
 }
 
 
@@ -71,7 +72,7 @@ def _codes(frame: pd.DataFrame, column: str) -> tuple[pd.DataFrame, tuple[str, .
 
 
 def _events(root: Path, rep: int, ids: list[str]) -> EventLog:
-    frame = _table(root, "events", rep)
+    frame = _table(root, "fire", rep)
     if frame is None or frame.empty:
         return EventLog.empty()
     frame = frame[frame["kind"].isin(EVENT_KINDS)].sort_values("t_min", kind="stable")
@@ -101,11 +102,11 @@ def replay_from_results_dir(root: str | Path, rep: int) -> ReplayData:
     scenario = _load_scenario(manifest, notes)
     if scenario is None:
         raise KriegsspielError(f"{root}: the replay needs the run's scenario ({notes[-1]})")
-    trace = _table(root, "trace", rep)
+    trace = _table(root, "unit_trace", rep)
     if trace is None or trace.empty:
         raise KriegsspielError(
-            f"{root}: no per-unit trace of replication {rep} (parts/trace/*.parquet): this run "
-            "was not recorded for replay"
+            f"{root}: no per-unit trace of replication {rep} (parts/unit_trace/*.parquet): "
+            "this run was not recorded for replay"
         )
     meta = meta_from_scenario(scenario)
     ground = [u for u in scenario.units if u.type != "air"]
@@ -145,10 +146,13 @@ def replay_from_results_dir(root: str | Path, rep: int) -> ReplayData:
         radius = obj.radius_m.value if obj.radius_m is not None else 150.0
         objectives.append(ReplayObjective(obj.id, obj.name, float(ox), float(oy), radius))
     holder = np.full((times.size, len(objectives)), -1, dtype=np.int64)
-    held = _table(root, "holder", rep)
+    held = _table(root, "control", rep)
     if held is not None and not held.empty:
         side_index = {s.id: float(i) for i, s in enumerate(meta.sides)}
-        held = held.assign(holder=held["holder"].map(lambda s: side_index.get(s, -1.0)))
+        held = held.assign(
+            holder=held["holder"].map(lambda s: side_index.get(s, -1.0)),
+            t_min=held["hour"] * 60.0,
+        )
         wide = _wide(held, "holder", times, [o.id for o in objectives], "objective")
         holder = np.nan_to_num(pd.DataFrame(wide).ffill().to_numpy(), nan=-1).astype(np.int64)
     return ReplayData(
