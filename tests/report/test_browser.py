@@ -119,8 +119,7 @@ def test_replay_of_a_results_folder_on_real_terrain(open_page: Any, tmp_path: Pa
 
     from kriegsspiel.report.replay_adapter import replay_from_results_dir
 
-    root = _results(tmp_path / "run")
-    _trace(root, 0)
+    root = _results(tmp_path / "run", extra=_trace(0))
     opened = open_page(write_replay(replay_from_results_dir(root, 0), root))
     page = opened.page
     assert page.locator("#objectives li").count() == 1

@@ -7,10 +7,10 @@ Files read (all optional except ``manifest.json``):
   ``finished``;
 - ``summary.json``: ``control`` (``{objective: {local time: {side: share}}}``) and ``losses``
   (``{side: {metric: {q05, q50, q95}}}``), as issue 3 specifies;
-- ``blocks/block-N.json`` + ``parts/block-N.parquet``: the per-replication table of each finished
-  block; columns named ``<side>.<metric>`` (``soviet.killed_missing``) give loss distributions;
-- ``parts/control/block-N.parquet`` (``replication, hour, objective, holder``): hourly control,
-  preferred to the summary's checkpoints when present.
+- the finished blocks (``kriegsspiel.experiment.Results``): in the per-replication table, columns
+  named ``<side>.<metric>`` (``soviet.killed_missing``) give loss distributions; the ``control``
+  table (``replication, hour, objective, holder``) gives hourly control, preferred to the
+  summary's checkpoints.
 
 The scenario (by the name in the manifest) supplies titles, sides, sources, assumptions,
 departures and the recorded losses; the Khasan record of this package fills what it lacks.
@@ -26,9 +26,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from kriegsspiel.errors import KriegsspielError
+from kriegsspiel.experiment import MAIN_TABLE, Results
 from kriegsspiel.report import khasan_record
 from kriegsspiel.report.data import (
     Assumption,
@@ -170,23 +170,12 @@ def control_from_summary(
     return tuple(out)
 
 
-def _stored_parts(root: Path, table: str = "") -> tuple[pa.Table | None, int]:
-    """One table of every finished block (a block counts once its marker exists).
-
-    ``table`` is empty for the per-replication table (``parts/block-N.parquet``), else the name
-    of another table (``parts/<table>/block-N.parquet``).
-    """
-    tables = []
-    for marker in sorted((root / "blocks").glob("block-*.json")):
-        part = root / "parts" / table / (marker.stem + ".parquet")
-        if part.is_file():
-            try:
-                tables.append(pq.read_table(part))
-            except (OSError, pa.ArrowInvalid) as exc:
-                raise KriegsspielError(f"{part}: unreadable Parquet part ({exc})") from None
-    if not tables:
+def _stored_parts(root: Path, table: str = MAIN_TABLE) -> tuple[pa.Table | None, int]:
+    """One table of every finished block, each part checked against its block's marker."""
+    results = Results.open(root, partial=True)
+    if not results.blocks or table not in results.tables:
         return None, 0
-    joined = pa.concat_tables(tables, promote_options="default")
+    joined = results.arrow(table)
     return joined, joined.num_rows
 
 

@@ -1,6 +1,6 @@
 """Turn one replication of a results folder into ``ReplayData``.
 
-Reads trace tables stored like any other table of a block (``parts/<table>/block-N.parquet``):
+Reads tables stored like any other table of a block (``tables/<table>/block-N.parquet``):
 
 - ``unit_trace`` (required): ``replication, t_min, unit, x, y, strength, state, order``: one
   row per frame and ground unit (``t_min`` minutes after the scenario's start; ``x``/``y`` local
@@ -20,10 +20,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from kriegsspiel.errors import KriegsspielError
+from kriegsspiel.experiment import Results
 from kriegsspiel.report.adapters import _load_scenario, meta_from_scenario, read_manifest
 from kriegsspiel.report.replay_data import (
     EVENT_KINDS,
@@ -42,20 +41,15 @@ TRACE_TABLES: dict[str, tuple[str, ...]] = {
 
 
 def _table(root: Path, name: str, rep: int) -> pd.DataFrame | None:
-    parts = sorted((root / "parts" / name).glob("block-*.parquet"))
-    if not parts:
+    results = Results.open(root, partial=True)
+    if name not in results.tables:
         return None
-    rows = []
-    for part in parts:
-        try:
-            table = pq.read_table(part, filters=[("replication", "=", rep)])
-        except (OSError, pa.ArrowInvalid) as exc:
-            raise KriegsspielError(f"{part}: unreadable Parquet part ({exc})") from None
-        missing = [c for c in TRACE_TABLES[name] if c not in table.column_names]
-        if missing:
-            raise KriegsspielError(f"{part}: missing column(s) {', '.join(missing)}")
-        rows.append(table.select(list(TRACE_TABLES[name])))
-    return pd.DataFrame(pa.concat_tables(rows).to_pandas())
+    table = results.arrow(name)
+    missing = [c for c in TRACE_TABLES[name] if c not in table.column_names]
+    if missing:
+        raise KriegsspielError(f"{root}: table {name!r} lacks column(s) {', '.join(missing)}")
+    frame = table.select(list(TRACE_TABLES[name])).to_pandas()
+    return pd.DataFrame(frame[frame["replication"] == rep])
 
 
 def _wide(
@@ -105,7 +99,7 @@ def replay_from_results_dir(root: str | Path, rep: int) -> ReplayData:
     trace = _table(root, "unit_trace", rep)
     if trace is None or trace.empty:
         raise KriegsspielError(
-            f"{root}: no per-unit trace of replication {rep} (parts/unit_trace/*.parquet): "
+            f"{root}: no per-unit trace of replication {rep} (tables/unit_trace/): "
             "this run was not recorded for replay"
         )
     meta = meta_from_scenario(scenario)
