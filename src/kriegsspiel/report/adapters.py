@@ -31,6 +31,7 @@ from kriegsspiel.errors import KriegsspielError
 from kriegsspiel.experiment import MAIN_TABLE, Results
 from kriegsspiel.report import khasan_record
 from kriegsspiel.report.data import (
+    LOSS_LABELS,
     Assumption,
     ControlSeries,
     Departure,
@@ -234,7 +235,11 @@ def _losses(
         quantiles = {_QUANTILES[k]: float(v) for k, v in given.items() if k in _QUANTILES}
         if quantiles:
             out.append(LossMetric(side, metric, None, quantiles, value, low, high, source))
-    return tuple(out)
+    order = list(LOSS_LABELS)
+    rank = {m: i for i, m in enumerate(order)}
+    return tuple(
+        sorted(out, key=lambda x: (side_ids.index(x.side), rank.get(x.metric, len(order))))
+    )
 
 
 def from_results_dir(root: str | Path) -> ReportData:

@@ -122,6 +122,12 @@ def _metric_order(losses: tuple[LossMetric, ...]) -> list[str]:
     return known + [m for m in present if m not in known]
 
 
+def _nothing_to_show(loss: LossMetric) -> bool:
+    """No run lost any and the record gives none (e.g. the tanks of a side that had none)."""
+    values = loss.values if loss.values is not None else np.array(list(loss.quantiles.values()))
+    return bool(np.all(values == 0)) and not loss.recorded
+
+
 def _draw_loss(ax: Axes, loss: LossMetric, color: str) -> None:
     if loss.recorded_low is not None and loss.recorded_high is not None:
         lo, hi = loss.recorded_low, loss.recorded_high
@@ -136,8 +142,12 @@ def _draw_loss(ax: Axes, loss: LossMetric, color: str) -> None:
     if loss.values is not None:
         values = loss.values
         span = float(values.max() - values.min())
-        bins = int(min(40, max(5, np.sqrt(values.size)))) if span > 0 else 1
-        ax.hist(values, bins=bins, color=color, alpha=0.75, label="simulated runs")
+        if span > 0:
+            bins = int(min(40, max(5, np.sqrt(values.size))))
+            ax.hist(values, bins=bins, color=color, alpha=0.75, label="simulated runs")
+        else:  # every run gave the same figure: one bar, not a block a unit wide
+            ax.bar([values[0]], [values.size], width=0.02 * max(1.0, abs(values[0])),
+                   color=color, alpha=0.75, label="simulated runs")  # fmt: skip
     q05, q50, q95 = (loss.quantile(q) for q in (0.05, 0.5, 0.95))
     y = ax.get_ylim()[1] if loss.values is not None else 0.5
     if q05 is not None and q95 is not None:
@@ -173,7 +183,7 @@ def plot_losses(data: ReportData) -> Figure:
         for j, side in enumerate(sides):
             ax = axes[i, j]
             loss = data.loss(side.id, metric)
-            if loss is None:
+            if loss is None or _nothing_to_show(loss):
                 ax.set_axis_off()
                 continue
             _draw_loss(ax, loss, side.color)
