@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from kriegsspiel.engine.arrays import (
+    COVER_FACTORS,
     BattleArrays,
     EventTables,
     TerrainArrays,
@@ -24,10 +25,7 @@ def flat_terrain(size_m: float = 4000.0, cell_m: float = 20.0, sides: int = 2) -
     """Open flat ground ("flat_bare": every QJM factor 1.0) with nothing impassable."""
     n = int(size_m / cell_m)
     lib = load_library()
-    row = [
-        lib.value(f"terrain.flat_bare.{c}")
-        for c in ("casualty", "defence", "infantry", "artillery", "air", "tanks")
-    ]
+    row = [lib.value(f"terrain.flat_bare.{c}") for c in COVER_FACTORS]
     speed = np.stack([np.full((n, n), 3.0), np.full((n, n), 17.0), np.full((n, n), 15.0)])
     return TerrainArrays(
         x0=-size_m / 2,

@@ -43,7 +43,7 @@ P_MOVING, P_ATTACKING, P_DEFENDING, P_DUG_IN, P_RESERVE, P_WITHDRAWING = range(6
 A_HOLD, A_ADVANCE, A_ASSAULT, A_DIG_IN, A_WITHDRAW, A_COUNTER, A_MOVE = range(7)
 MOVING_ACTIONS = (A_ADVANCE, A_ASSAULT, A_WITHDRAW, A_COUNTER, A_MOVE)
 
-COVER_FACTORS = ("casualty", "defence", "infantry", "artillery", "air", "tanks")
+COVER_FACTORS = ("casualty", "defence", "infantry", "artillery", "air", "tanks", "advance")
 """Columns of :attr:`TerrainArrays.factors` (QJM terrain factors, see the library)."""
 
 
@@ -56,7 +56,7 @@ class TerrainArrays:
         cell_m: cell edge.
         cover: land-cover class per cell, an index into ``cover_names``.
         cover_names: class names (rows of the library's terrain factors, plus ``water``).
-        factors: ``(classes, 6)`` terrain factors in the order of :data:`COVER_FACTORS`.
+        factors: ``(classes, 7)`` terrain factors in the order of :data:`COVER_FACTORS`.
         speed: ``(3, ny, nx)`` speed in km/h for foot, tracked, wheeled (0 = impassable).
         passable: ``(S, ny, nx)`` cells each side may enter (not water, not beyond its border).
         elevation: ground height in metres.

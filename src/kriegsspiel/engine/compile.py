@@ -8,7 +8,9 @@ by step, objectives as centres and radii, and the cost-to-go field of every move
 Land cover to QJM terrain row: marsh -> swamp, mixed or open; forest -> rolling, heavily wooded;
 village -> urban; scrub -> rolling, mixed; meadow and bare ground -> flat (mixed or bare) or,
 where the ground within ~60 m slopes at :data:`RUGGED_SLOPE_DEG` or more, rugged, bare (the
-crests and their slopes). A polygon objective is replaced by the circle of the same area around
+crests and their slopes). Guns that fire indirect and can penetrate the enemy's thinnest armour
+(infantry guns) also fire at tanks over open sights up to :data:`DIRECT_AT_RANGE_M`. A polygon
+objective is replaced by the circle of the same area around
 its vertex centroid.
 """
 
@@ -24,6 +26,7 @@ from scipy import ndimage
 
 from kriegsspiel.engine.arrays import (
     ACTIONS,
+    AIR,
     COVER_FACTORS,
     MOBILITIES,
     P_ATTACKING,
@@ -49,7 +52,7 @@ from kriegsspiel.terrain.features import LandCover, LatLon, Mobility
 from kriegsspiel.terrain.movement import MoveField, cost_to_go
 from kriegsspiel.terrain.raster import SideBorder, Terrain, build_terrain
 
-__all__ = ["BAND_EDGES_M", "RUGGED_SLOPE_DEG", "compile_scenario"]
+__all__ = ["BAND_EDGES_M", "DIRECT_AT_RANGE_M", "RUGGED_SLOPE_DEG", "compile_scenario"]
 
 FloatArray = NDArray[np.float64]
 I64 = np.int64
@@ -57,11 +60,24 @@ I64 = np.int64
 BAND_EDGES_M = np.array([100, 200, 300, 400, 500, 600, 800, 1000, 1500, 2000, 3000], dtype=float)
 """Upper edges of the direct-fire range bands (metres)."""
 
+DIRECT_AT_RANGE_M = 1000.0
+"""Range at which an indirect-fire gun able to penetrate the enemy's armour fires at tanks."""
+
+FRONT_M = 600.0
+"""A unit that starts this close to an objective rallies in its side's rear instead."""
+
 RUGGED_SLOPE_DEG = 8.0
 """Ground this steep (maximum within ~60 m) counts as rugged (QJM terrain row)."""
 
-_COVER_ROWS = ("flat_mixed", "flat_bare", "rugged_bare", "swamp_open", "rolling_wooded",
-               "rolling_mixed", "urban")  # fmt: skip
+_COVER_ROWS = (
+    "flat_mixed",
+    "flat_bare",
+    "rugged_bare",
+    "swamp_open",
+    "rolling_wooded",
+    "rolling_mixed",
+    "urban",
+)
 _ROW_OF_COVER = {
     LandCover.MEADOW: "flat_mixed",
     LandCover.MARSH: "swamp_open",
@@ -128,8 +144,12 @@ def _terrain(sc: Scenario, lib: Library) -> Terrain:
     return build_terrain(sc.terrain, rules or None)
 
 
-def _terrain_arrays(sc: Scenario, terrain: Terrain, lib: Library, fields: list[MoveField],
-                    ) -> TerrainArrays:  # fmt: skip
+def _terrain_arrays(
+    sc: Scenario,
+    terrain: Terrain,
+    lib: Library,
+    fields: list[MoveField],
+) -> TerrainArrays:
     cls = np.zeros(terrain.shape, dtype=np.int8)
     for cover, row in _ROW_OF_COVER.items():
         cls[terrain.cover_class == cover.code] = _COVER_ROWS.index(row)
@@ -224,18 +244,41 @@ class _Firepower:
                     self.armour[i] = max(self.armour[i], w.armour_mm.value)
                 if w.crew is not None:
                     self.crew[i] = max(self.crew[i], w.crew.value)
+            pen = w.penetration_mm.value if w.penetration_mm is not None else 0.0
+            can_at = pen >= enemy_armour * lib.value("tanks.armour_margin")
             if w.indirect:
                 self.ind_fp[i] += oli
                 self.ind_range[i] = max(self.ind_range[i], w.range_m.value)
                 self.guns[i] += count
+                if can_at:  # dual-purpose guns also fire over open sights at tanks
+                    self.fp_at[i] += oli * (mids <= min(w.range_m.value, DIRECT_AT_RANGE_M))
                 continue
             reach = mids <= w.range_m.value
             self.fp[i] += oli * reach
-            pen = w.penetration_mm.value if w.penetration_mm is not None else 0.0
-            if pen >= enemy_armour * lib.value("tanks.armour_margin"):
+            if can_at:
                 self.fp_at[i] += oli * reach
             if vehicle:
                 self.veh_fp[i] += oli
+
+
+def _rally_points(
+    pos: FloatArray, side: NDArray[np.int64], centres: FloatArray, on_map: NDArray[np.bool_]
+) -> FloatArray:
+    """Where each unit withdraws to rally.
+
+    Its start, unless that lies within :data:`FRONT_M` of an objective; then the mean start of
+    its side's units in the rear.
+    """
+    if centres.shape[0] == 0:
+        return pos.copy()
+    d = np.hypot(pos[:, None, 0] - centres[None, :, 0], pos[:, None, 1] - centres[None, :, 1])
+    front = d.min(axis=1) < FRONT_M
+    home = pos.copy()
+    for s in np.unique(side):
+        rear = (side == s) & ~front & on_map
+        if rear.any():
+            home[(side == s) & front] = pos[rear].mean(axis=0)
+    return home
 
 
 def _weather(sc: Scenario, start: datetime, n: int, minutes: int) -> tuple[NDArray[np.bool_], ...]:
@@ -306,11 +349,6 @@ def compile_scenario(sc: Scenario, lib: Library | None = None) -> BattleArrays:
             for uid in ev.units:
                 pos[unit_of[uid]] = _xy(sc, terrain, ev.place)
                 arrive[unit_of[uid]] = max(0, _step(start, minutes, ev.time))
-    home_field = np.array(
-        [fields.get((pos[i, 0], pos[i, 1]), 0.0, int(mobility[i]), sc.units[i].side)
-         for i in range(n)], dtype=I64,
-    )  # fmt: skip
-
     # objectives
     centers, radii, min_men = [], [], []
     for o in sc.objectives:
@@ -329,13 +367,40 @@ def compile_scenario(sc: Scenario, lib: Library | None = None) -> BattleArrays:
     obj_center = np.array(centers, dtype=float).reshape(-1, 2)
     obj_radius = np.array(radii, dtype=float)
 
-    events = _events(sc, start, minutes, n_steps, side_ids, unit_of, obj_of, obj_center,
-                     obj_radius, terrain, fields, mobility, fire)  # fmt: skip
+    home = _rally_points(pos, side, obj_center, utype != AIR)
+    home_field = np.array(
+        [
+            fields.get((home[i, 0], home[i, 1]), 0.0, int(mobility[i]), sc.units[i].side)
+            for i in range(n)
+        ],
+        dtype=I64,
+    )
+    events = _events(
+        sc,
+        start,
+        minutes,
+        n_steps,
+        side_ids,
+        unit_of,
+        obj_of,
+        obj_center,
+        obj_radius,
+        terrain,
+        fields,
+        mobility,
+        fire,
+    )
     fog, rain, cloud, night = _weather(sc, start, n_steps, minutes)
     split = np.array(
-        [[s.casualty_split.killed.value, s.casualty_split.wounded.value,
-          s.casualty_split.missing.value] for s in sc.sides.values()]
-    )  # fmt: skip
+        [
+            [
+                s.casualty_split.killed.value,
+                s.casualty_split.wounded.value,
+                s.casualty_split.missing.value,
+            ]
+            for s in sc.sides.values()
+        ]
+    )
     split /= split.sum(axis=1, keepdims=True)
     enemy_men = np.array(
         [
@@ -376,7 +441,7 @@ def compile_scenario(sc: Scenario, lib: Library | None = None) -> BattleArrays:
         resupply_per_hour=fire.guns * lib.value("indirect.resupply_rounds_per_gun_day") / 24.0,
         bomb_kg=fire.bomb_kg,
         pos0=pos,
-        home=pos.copy(),
+        home=home,
         home_field=home_field,
         posture0=posture0,
         arrive_step=arrive,
@@ -397,10 +462,21 @@ def compile_scenario(sc: Scenario, lib: Library | None = None) -> BattleArrays:
     )
 
 
-def _events(sc: Scenario, start: datetime, minutes: int, n_steps: int,
-            side_ids: tuple[str, ...], unit_of: dict[str, int], obj_of: dict[str, int],
-            obj_center: FloatArray, obj_radius: FloatArray, terrain: Terrain, fields: _Fields,
-            mobility: NDArray[np.int64], fire: _Firepower) -> EventTables:  # fmt: skip
+def _events(
+    sc: Scenario,
+    start: datetime,
+    minutes: int,
+    n_steps: int,
+    side_ids: tuple[str, ...],
+    unit_of: dict[str, int],
+    obj_of: dict[str, int],
+    obj_center: FloatArray,
+    obj_radius: FloatArray,
+    terrain: Terrain,
+    fields: _Fields,
+    mobility: NDArray[np.int64],
+    fire: _Firepower,
+) -> EventTables:
     orders: list[Row] = []
     progs: list[Row] = []
     airs: list[Row] = []
@@ -483,9 +559,12 @@ def _xy_cols(rows: Sequence[Row], i: int) -> FloatArray:
 
 
 def _tables(
-    orders: list[Row], progs: list[Row], airs: list[Row], intel: list[Row],
+    orders: list[Row],
+    progs: list[Row],
+    airs: list[Row],
+    intel: list[Row],
     cease: NDArray[np.int64],
-) -> EventTables:  # fmt: skip
+) -> EventTables:
     o = sorted(orders, key=lambda r: (r[0], r[10]))
     p = sorted(progs, key=lambda r: r[0])
     a = sorted(airs, key=lambda r: r[0])

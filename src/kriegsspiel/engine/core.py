@@ -190,6 +190,8 @@ def simulate(
         env1 = _environment(arr, k, arr.dt_h)
         con = acquire(arr, st, alive, env1)
         if k % per_hour == 0:
+            doctrine.force_size(arr, st, alive)
+            doctrine.assaults(arr, st, alive, rng, 1.0, k, trace)
             doctrine.control_and_intel(arr, st, alive, con, rng, k, trace)
             trace.log(k, "move", moved > 100.0, moved)
             trace.log(k, "fire", fired >= 1.0, fired)
@@ -220,7 +222,7 @@ def simulate(
         sorties, air_xy, air_oli = _air(arr, k, steps)
         if sorties.any():
             doctrine.fly(arr, st, rng, env, sorties, trace, k)
-            air_strikes(arr, st, alive, env, sorties, air_xy, air_oli, loss)
+            air_strikes(arr, st, alive, con, env, sorties, air_xy, air_oli, loss)
         strength_before = st.strength(arr).copy()
         _draw_losses(arr, st, rng, loss, hours, trace, k)
         fired += loss.inflicted

@@ -4,11 +4,16 @@
   the ordering side's *believed* force ratio (own men of the ordered units over the believed
   enemy men on the objective, or on all objectives) meets the threshold.
 * **Doctrine.** A unit advancing on a target takes the attacking posture within assault range
-  of an enemy; on reaching its target it holds there (defending) unless an enemy is in contact.
-  A unit holding (not dug in on) an objective that the enemy now holds, or that is contested,
-  counter-attacks it. A unit whose losses since its last order or rally
-  reach the breakpoint (attacker or defender) breaks: it withdraws to its rally point and rallies
-  after the rally time, then resumes its standing order with its strength as the new reference.
+  of an enemy; on reaching its target it holds there (defending) unless an enemy is in contact;
+  inside an objective its own side held last it stops and defends it. Holding units dig in
+  after the digging time (hasty -> prepared defence). A holding unit whose objective the enemy
+  holds, or that is contested and was not its side's, counter-attacks it. A unit whose losses
+  since its last order or rally reach the breakpoint (attacker or defender) breaks: it
+  withdraws to its rally point and rallies after the rally time, then resumes its standing
+  order with its strength as the new reference.
+* **Assaults.** On a contested objective the side that held it last defends; attackers whose
+  combat power there reaches the defenders' push them off at the QJM advance rate for that
+  power ratio and defence (see :func:`assaults`).
 * **Control.** A side holds an objective when it alone has at least the objective's minimum of
   men (default: any) inside the area; contested or empty counts for neither.
 * **Intelligence.** Each side's belief about enemy men on each objective starts from its prior
@@ -36,7 +41,9 @@ from kriegsspiel.engine.arrays import (
     P_DEFENDING,
     P_DUG_IN,
     P_MOVING,
+    P_RESERVE,
     P_WITHDRAWING,
+    TANK,
     BattleArrays,
 )
 from kriegsspiel.engine.fire import Contacts, Environment
@@ -107,6 +114,99 @@ def _men_on_objectives(arr: BattleArrays, st: State, alive: BoolArray) -> FloatA
     return out
 
 
+def force_size(arr: BattleArrays, st: State, alive: BoolArray) -> None:
+    """Update each unit's TNDM size factor from its side's strength in the battle area.
+
+    The force a size factor refers to is the side's committed force: the men (tanks, for tank
+    units) of the unit's side on the map within the battle-area radius of the unit.
+    """
+    p = arr.params
+    on = alive & (arr.utype != AIR)[None, :]
+    d = np.hypot(st.x[:, :, None] - st.x[:, None, :], st.y[:, :, None] - st.y[:, None, :])
+    same = (arr.side[:, None] == arr.side[None, :])[None, :, :] & on[:, None, :]
+    near = same & (d <= p.battle_area)
+    tank = arr.utype == TANK
+    men = np.einsum("buv,bv->bu", near, np.where(tank[None, :], 0.0, st.men))
+    veh = np.einsum("buv,bv->bu", near, np.where(tank[None, :], st.veh_op, 0.0))
+    st.size = np.where(
+        tank[None, :],
+        p.size_factor(np.maximum(veh, st.veh_op), tanks=True),
+        p.size_factor(np.maximum(men, st.men)),
+    )
+
+
+def combat_power(arr: BattleArrays, st: State) -> FloatArray:
+    """Close-range combat power of each unit (B, U), as QJM P = S x V.
+
+    Firepower in the nearest band, scaled by strength, suppression and morale, with the
+    terrain's fire factor where the unit stands and, for a defending unit, its posture strength
+    and the terrain's defence factor.
+    """
+    p, ter = arr.params, arr.terrain
+    share = arr.vehicle_fp_share[None, :]
+    men = st.men / np.maximum(arr.men0, 1e-9)
+    veh = np.where(arr.vehicles0 > 0, st.veh_op / np.maximum(arr.vehicles0, 1e-9), 0.0)
+    frac = (1.0 - share) * men + share * veh
+    r, c = ter.cell(st.x, st.y)
+    cls = ter.cover[r, c]
+    fire = np.where((arr.utype == TANK)[None, :], ter.factors[cls, 5], ter.factors[cls, 2])
+    defending = np.isin(st.posture, (P_DEFENDING, P_DUG_IN, P_RESERVE))
+    stance = np.where(defending, p.posture_strength[st.posture] * ter.factors[cls, 1], 1.0)
+    morale = np.where(st.broken, p.morale_floor, 1.0) * (1.0 - np.minimum(st.supp, 1.0))
+    power: FloatArray = arr.fp[None, :, 0] * frac * fire * stance * morale
+    return power
+
+
+def assaults(
+    arr: BattleArrays,
+    st: State,
+    alive: BoolArray,
+    rng: np.random.Generator,
+    hours: float,
+    k: int,
+    trace: Trace,
+) -> None:
+    """Crests change hands: attackers on a contested objective push its holders off.
+
+    The side that held the objective last defends it; if the other sides' combat power on it
+    (inside its area or within assault range of it) reaches the defenders', the defenders are
+    forced off at the QJM advance rate for that ratio and defence (hasty; prepared once dug
+    in), times the terrain's advance factor: the chance per hour is the rate over the area's
+    radius. Forced defenders break and withdraw to rally.
+    """
+    o_n = arr.obj_center.shape[0]
+    if o_n == 0 or not st.contested.any():
+        return
+    p, ter = arr.params, arr.terrain
+    power = combat_power(arr, st)
+    d = np.hypot(
+        st.x[:, :, None] - arr.obj_center[None, None, :, 0],
+        st.y[:, :, None] - arr.obj_center[None, None, :, 1],
+    )
+    on = (alive & (arr.utype != AIR)[None, :])[:, :, None]
+    inside = on & (d <= arr.obj_radius[None, None, :])
+    near = on & (d <= arr.obj_radius[None, None, :] + p.assault_range)
+    holder = st.last_holder  # (B, O)
+    defends = (arr.side[None, :, None] == holder[:, None, :]) & (holder[:, None, :] >= 0)
+    p_def = np.einsum("buo,bu->bo", near & defends, power)
+    p_att = np.einsum("buo,bu->bo", near & ~defends, power)
+    ratio = p_att / np.maximum(p_def, 1e-9)
+    dug = np.einsum("buo,bu->bo", inside & defends, (st.posture == P_DUG_IN).astype(float)) > 0
+    r, c = ter.cell(arr.obj_center[:, 0], arr.obj_center[:, 1])
+    terrain = ter.factors[ter.cover[r, c], 6][None, :]
+    rate = p.advance_kmh(ratio, dug.astype(float)) * terrain
+    chance = 1.0 - np.exp(-rate / (arr.obj_radius[None, :] / 1000.0) * hours)
+    forced = st.contested & (holder >= 0) & (rng.random(chance.shape) < chance)
+    if not forced.any():
+        return
+    out = np.einsum("buo,bo->bu", inside & defends, forced.astype(float)) > 0
+    out &= ~st.broken
+    st.broken |= out
+    st.rally_step = np.where(out, k + round(p.rally_hours * 60 / arr.step_minutes), st.rally_step)
+    st.posture = np.where(out, P_WITHDRAWING, st.posture)
+    trace.log(k, "break", out, np.ones_like(st.men))
+
+
 def control_and_intel(
     arr: BattleArrays,
     st: State,
@@ -126,6 +226,7 @@ def control_and_intel(
     changed = holder != st.control
     st.control = holder
     st.contested = count >= 2
+    st.last_holder = np.where(holder >= 0, holder, st.last_holder)
     trace.log(k, "capture", changed, holder.astype(np.float64))
     # intelligence from observation: what each side's units see on each objective
     if con is None:
@@ -139,7 +240,7 @@ def control_and_intel(
         st.believed[:, s, :] = np.where(update, est, st.believed[:, s, :])
 
 
-def _set_order(arr: BattleArrays, st: State, row: int, mask: BoolArray) -> None:
+def _set_order(arr: BattleArrays, st: State, row: int, mask: BoolArray, k: int) -> None:
     ev = arr.events
     u = int(ev.order_unit[row])
     action = int(ev.order_action[row])
@@ -166,6 +267,7 @@ def _set_order(arr: BattleArrays, st: State, row: int, mask: BoolArray) -> None:
         action, P_MOVING
     )
     st.posture[:, u] = np.where(mask, posture, st.posture[:, u])
+    st.hold_since[:, u] = np.where(mask, k, st.hold_since[:, u])
 
 
 def condition_met(arr: BattleArrays, st: State, row: int) -> BoolArray:
@@ -202,7 +304,7 @@ def events(arr: BattleArrays, st: State, rng: np.random.Generator, k: int, trace
     rows = np.flatnonzero(ev.order_step == k)
     for row in rows:
         met = condition_met(arr, st, int(row))
-        _set_order(arr, st, int(row), met)
+        _set_order(arr, st, int(row), met, k)
         mask = np.zeros(st.men.shape, dtype=bool)
         mask[:, ev.order_unit[row]] = met
         trace.log(k, "order", mask, np.full(st.men.shape, float(ev.order_action[row])))
@@ -250,54 +352,64 @@ def behave(
 ) -> Movement:
     """Doctrine of the step; return who moves where, with what speed factor and cap."""
     p = arr.params
-    # rally
     rally = st.broken & (st.rally_step <= k)
     if rally.any():
         st.broken &= ~rally
         st.ref = np.where(rally, st.strength(arr), st.ref)
         st.posture = np.where(rally, P_DEFENDING, st.posture)
+        st.hold_since = np.where(rally, k, st.hold_since)
         trace.log(k, "rally", rally, st.men)
-    # arrival at target
     to_go = np.hypot(st.tx - st.x, st.ty - st.y)
-    radius = np.zeros_like(to_go)
-    contested = np.zeros(to_go.shape, dtype=bool)
+    going = np.isin(st.action, MOVING_ACTIONS) & ~st.broken
+    has_obj = st.objective >= 0
     if arr.obj_center.shape[0]:
         obj = np.maximum(st.objective, 0)
-        contested = np.take_along_axis(st.contested, obj, axis=1) & (st.objective >= 0)
-        radius = np.where(st.objective >= 0, arr.obj_radius[obj] * 0.3, 0.0)
-    # on a contested objective a unit presses on to the centre
-    at_target = to_go <= np.where(contested, _ARRIVE_M, np.maximum(radius, _ARRIVE_M))
-    going = np.isin(st.action, MOVING_ACTIONS) & ~st.broken
-    withdrawn = going & at_target & (st.action == A_WITHDRAW)
-    reached = (going & at_target & ~(con.target >= 0) & ~contested) | withdrawn
+        contested = np.take_along_axis(st.contested, obj, axis=1) & has_obj
+        holder = np.take_along_axis(st.control, obj, axis=1)
+        last = np.take_along_axis(st.last_holder, obj, axis=1)
+        ours = has_obj & (last == arr.side[None, :])
+        d_obj = np.hypot(st.x - arr.obj_center[obj, 0], st.y - arr.obj_center[obj, 1])
+        inside = has_obj & (d_obj <= arr.obj_radius[obj])
+        near_centre = d_obj <= np.maximum(arr.obj_radius[obj] * 0.3, _ARRIVE_M)
+    else:
+        contested = holder = last = ours = inside = near_centre = np.zeros(to_go.shape, bool)
+    # arrival: at the target (near an objective's centre), or inside an objective one's own side
+    # held last (its defenders stand and fight there rather than push on)
+    at_target = np.where(has_obj, near_centre, to_go <= _ARRIVE_M)
+    withdrawn = going & (to_go <= _ARRIVE_M) & (st.action == A_WITHDRAW)
+    attacking = going & (st.action != A_WITHDRAW)
+    settled = attacking & ((at_target & ~contested & ~(con.target >= 0)) | (inside & ours))
+    reached = settled | withdrawn
     st.action = np.where(reached, A_HOLD, st.action)
     st.posture = np.where(reached, P_DEFENDING, st.posture)
+    st.hold_since = np.where(reached, k, st.hold_since)
     going &= ~reached
-    # assault posture within assault range of the enemy, attacking or moving otherwise
-    close = (con.target >= 0) & (con.dist <= p.assault_range)
-    attack = going & (st.action != A_WITHDRAW)
-    st.posture = np.where(
-        attack, np.where(close | (st.action == A_ASSAULT), P_ATTACKING, P_MOVING), st.posture
-    )
-    st.posture = np.where(st.broken, P_WITHDRAWING, st.posture)
-    # counter-attack a lost objective that the unit was ordered to hold
-    if arr.obj_center.shape[0]:
+    # counter-attack an objective the enemy holds, or clear a contested one the side did not hold
+    ready = alive & ~st.broken & (st.action == A_HOLD) & (st.strength(arr) >= 0.5 * st.ref)
+    lost = has_obj & (holder >= 0) & (holder != arr.side[None, :])
+    counter = ready & (lost | (contested & ~ours))
+    if counter.any():
         obj = np.maximum(st.objective, 0)
-        holder = np.take_along_axis(st.control, obj, axis=1)
-        lost = (st.objective >= 0) & (holder >= 0) & (holder != arr.side[None, :])
-        counter = (
-            lost & alive & ~st.broken & (st.action == A_HOLD) & (st.strength(arr) >= 0.5 * st.ref)
-        )
-        contested = np.take_along_axis(st.contested, obj, axis=1) & (st.objective >= 0)
-        clear = contested & alive & ~st.broken & (st.action == A_HOLD)
-        counter |= clear
-        if counter.any():
-            st.action = np.where(counter, A_COUNTER, st.action)
-            st.tx = np.where(counter, arr.obj_center[obj, 0], st.tx)
-            st.ty = np.where(counter, arr.obj_center[obj, 1], st.ty)
-            st.ref = np.where(counter, st.strength(arr), st.ref)
-            st.posture = np.where(counter, P_MOVING, st.posture)
-            going |= counter
+        st.action = np.where(counter, A_COUNTER, st.action)
+        st.tx = np.where(counter, arr.obj_center[obj, 0], st.tx)
+        st.ty = np.where(counter, arr.obj_center[obj, 1], st.ty)
+        st.field = np.where(counter, -1, st.field)
+        st.ref = np.where(counter, st.strength(arr), st.ref)
+        going |= counter
+    # postures: attacking within assault range (or when assaulting), moving otherwise; holders
+    # dig in after the digging time; broken units withdraw
+    close = (con.target >= 0) & (con.dist <= p.assault_range)
+    advancing = going & (st.action != A_WITHDRAW)
+    st.posture = np.where(
+        advancing, np.where(close | (st.action == A_ASSAULT), P_ATTACKING, P_MOVING), st.posture
+    )
+    dig = (
+        (st.action == A_HOLD)
+        & (st.posture == P_DEFENDING)
+        & (k - st.hold_since >= p.dig_hours * 60 / arr.step_minutes)
+    )
+    st.posture = np.where(dig | (st.action == A_DIG_IN), P_DUG_IN, st.posture)
+    st.posture = np.where(st.broken, P_WITHDRAWING, st.posture)
     moving = alive & (going | st.broken)
     # broken units head home; their standing order is kept for when they rally
     tx = np.where(st.broken, arr.home[None, :, 0], st.tx)

@@ -3,8 +3,9 @@
 Every firing relation is a (replication, firer) -> target pair, so arrays stay ``(B, U)``:
 
 * **Detection.** Each unit sees the nearest live enemy within the detection range of the hour
-  (day, night, fog) if the line of sight is clear; that enemy is its target and counts as
-  *observed* by the side (observers for the artillery, evidence for intelligence).
+  (day, night, fog) if the line of sight is clear, or whatever the line of sight within the
+  contact distance; that enemy is its target and counts as *observed* by the side (observers
+  for the artillery, evidence for intelligence).
 * **Direct fire** uses the **square law** (aimed fire, ``kriegsspiel.laws``): the target's loss
   rate is ``c * y`` where ``y`` is the firer's effective firepower (OLI of its weapons in range,
   scaled by strength, suppression, morale, light, weather, terrain and posture) times the
@@ -74,10 +75,17 @@ class Environment:
 
 @dataclass
 class Contacts:
-    """Who sees whom: ``target`` (B, U) enemy index or -1, its distance, and ``observed``."""
+    """Who sees whom, per (B, U).
+
+    ``target`` is the nearest visible enemy (-1 none) at ``dist``; ``soft``/``soft_dist`` the
+    nearest visible enemy that is not armour (what a unit without anti-tank weapons shoots at);
+    ``observed`` marks enemies some unit sees.
+    """
 
     target: IntArray
     dist: FloatArray
+    soft: IntArray
+    soft_dist: FloatArray
     observed: BoolArray
 
 
@@ -118,6 +126,8 @@ def acquire(arr: BattleArrays, st: State, alive: BoolArray, env: Environment) ->
     reps, n = alive.shape
     target = np.full((reps, n), -1, dtype=np.int64)
     dist = np.full((reps, n), np.inf)
+    soft = np.full((reps, n), -1, dtype=np.int64)
+    soft_dist = np.full((reps, n), np.inf)
     on_map = arr.utype != AIR
     for s in range(arr.n_sides):
         own = np.flatnonzero((arr.side == s) & on_map)
@@ -129,19 +139,71 @@ def acquire(arr: BattleArrays, st: State, alive: BoolArray, env: Environment) ->
             continue
         d = np.hypot(st.x[:, own, None] - st.x[:, None, en], st.y[:, own, None] - st.y[:, None, en])
         d = np.where(en_alive[:, None, :], d, np.inf)
-        j = np.argmin(d, axis=2)
-        dmin = np.take_along_axis(d, j[:, :, None], axis=2)[:, :, 0]
-        seen = alive[:, own] & (dmin <= env.detect_range)
-        b, i = np.nonzero(seen)
-        if b.size:
-            jj = en[j[b, i]]
-            ok = line_of_sight(arr, st.x[b, own[i]], st.y[b, own[i]], st.x[b, jj], st.y[b, jj])
-            target[b[ok], own[i[ok]]] = jj[ok]
-            dist[b[ok], own[i[ok]]] = dmin[b[ok], i[ok]]
+        _nearest_visible(arr, st, alive, env, own, en, d, target, dist)
+        armour = arr.utype[en] == TANK
+        if armour.any() and not armour.all():
+            d_soft = np.where(armour[None, None, :], np.inf, d)
+            _nearest_visible(arr, st, alive, env, own, en, d_soft, soft, soft_dist)
+        elif not armour.any():
+            soft[:, own], soft_dist[:, own] = target[:, own], dist[:, own]
     observed = np.zeros((reps, n), dtype=bool)
     b, i = np.nonzero(target >= 0)
     observed[b, target[b, i]] = True
-    return Contacts(target, dist, observed)
+    b, i = np.nonzero(soft >= 0)
+    observed[b, soft[b, i]] = True
+    return Contacts(target, dist, soft, soft_dist, observed)
+
+
+def _nearest_visible(
+    arr: BattleArrays,
+    st: State,
+    alive: BoolArray,
+    env: Environment,
+    own: IntArray,
+    en: IntArray,
+    d: FloatArray,
+    target: IntArray,
+    dist: FloatArray,
+) -> None:
+    """Write into ``target``/``dist`` each own unit's nearest enemy by ``d`` that it can see."""
+    j = np.argmin(d, axis=2)
+    dmin = np.take_along_axis(d, j[:, :, None], axis=2)[:, :, 0]
+    seen = alive[:, own] & (dmin <= env.detect_range)
+    b, i = np.nonzero(seen)
+    if b.size == 0:
+        return
+    jj = en[j[b, i]]
+    near = dmin[b, i] <= arr.params.contact
+    ok = near | line_of_sight(arr, st.x[b, own[i]], st.y[b, own[i]], st.x[b, jj], st.y[b, jj])
+    target[b[ok], own[i[ok]]] = jj[ok]
+    dist[b[ok], own[i[ok]]] = dmin[b[ok], i[ok]]
+
+
+def _engaged_size(
+    arr: BattleArrays,
+    st: State,
+    alive: BoolArray,
+    engaged: BoolArray,
+) -> FloatArray:
+    """TNDM size factor per unit: by the men (tanks for tank units) its side has in contact.
+
+    A unit not in contact counts alone; the size factor is a property of the engaged force,
+    so a battalion split into companies on the scenario map is not penalised for the split.
+    """
+    p = arr.params
+    tank = arr.utype == TANK
+    men = np.where(alive & engaged & ~tank[None, :], st.men, 0.0)
+    veh = np.where(alive & engaged & tank[None, :], st.veh_op, 0.0)
+    onehot = np.zeros((arr.n_units, arr.n_sides))
+    onehot[np.arange(arr.n_units), arr.side] = 1.0
+    side_men = (men @ onehot)[:, arr.side]
+    side_veh = (veh @ onehot)[:, arr.side]
+    n_men = np.maximum(side_men, st.men)
+    n_veh = np.maximum(side_veh, st.veh_op)
+    out: FloatArray = np.where(
+        tank[None, :], p.size_factor(n_veh, tanks=True), p.size_factor(n_men)
+    )
+    return out
 
 
 def _intensity(arr: BattleArrays, action: IntArray) -> FloatArray:
@@ -152,9 +214,15 @@ def _intensity(arr: BattleArrays, action: IntArray) -> FloatArray:
 
 
 def _vulnerability(
-    arr: BattleArrays, st: State, b: IntArray, j: IntArray, kind: int, env: Environment
+    arr: BattleArrays,
+    st: State,
+    b: IntArray,
+    j: IntArray,
+    kind: int,
+    env: Environment,
+    size: FloatArray,
 ) -> FloatArray:
-    """Target vulnerability: posture x terrain casualty factor x weather casualty factor.
+    """Target vulnerability: size x posture x terrain casualty x weather casualty factors.
 
     ``kind`` selects the extra terrain factor of the fire type (column of the factor table:
     2 infantry weapons, 3 artillery, 4 air); it scales the fire's effect in that terrain.
@@ -163,7 +231,8 @@ def _vulnerability(
     r, c = ter.cell(st.x[b, j], st.y[b, j])
     cls = ter.cover[r, c]
     v: FloatArray = (
-        p.posture_vulnerability[st.posture[b, j]]
+        size[b, j]
+        * p.posture_vulnerability[st.posture[b, j]]
         * ter.factors[cls, 0]
         * ter.factors[cls, kind]
         * p.weather_casualty[env.weather]
@@ -225,18 +294,30 @@ def _apply(
 
 
 def direct_fire(arr: BattleArrays, st: State, con: Contacts, env: Environment, out: Losses) -> None:
-    """Aimed fire of every unit at its target (square law)."""
+    """Aimed fire of every unit at its target (square law).
+
+    A unit whose nearest enemy is armour it cannot hurt fires at the nearest other enemy.
+    """
     p, ter = arr.params, arr.terrain
     b, u = np.nonzero(con.target >= 0)
     if b.size == 0:
         return
-    j = con.target[b, u]
-    band = np.searchsorted(arr.band_edges, con.dist[b, u], side="left")
     k = arr.band_edges.size
-    in_range = band < k
-    band = np.minimum(band, k - 1)
-    armour = arr.utype[j] == TANK
-    fp = np.where(armour, arr.fp_at[u, band], arr.fp[u, band]) * in_range
+
+    def firepower(j: IntArray, d: FloatArray) -> FloatArray:
+        band = np.searchsorted(arr.band_edges, d, side="left")
+        in_range = band < k
+        band = np.minimum(band, k - 1)
+        armour = arr.utype[j] == TANK
+        out: FloatArray = np.where(armour, arr.fp_at[u, band], arr.fp[u, band]) * in_range
+        return out
+
+    j = con.target[b, u]
+    fp = firepower(j, con.dist[b, u])
+    switch = (fp <= 0) & (con.soft[b, u] >= 0)
+    if switch.any():
+        j = np.where(switch, con.soft[b, u], j)
+        fp = np.where(switch, firepower(j, con.soft_dist[b, u]), fp)
     keep = fp > 0
     b, u, j, fp = b[keep], u[keep], j[keep], fp[keep]
     if b.size == 0:
@@ -259,7 +340,7 @@ def direct_fire(arr: BattleArrays, st: State, con: Contacts, env: Environment, o
         * stance
         * tanks_wx
         * intensity
-        * _vulnerability(arr, st, b, j, 2, env)
+        * _vulnerability(arr, st, b, j, 2, env, st.size)
     )
     _apply(arr, st, out, b, u, j, y, SQUARE, None, env.hours)
 
@@ -335,7 +416,7 @@ def indirect_fire(
         * intensity
         * p.weather_artillery[env.weather]
         * np.where(observed, 1.0, p.unobserved)
-        * _vulnerability(arr, st, b, j, 3, env)
+        * _vulnerability(arr, st, b, j, 3, env, st.size)
     )
     strength = np.where(arr.utype[j] == TANK, st.veh_op[b, j] * arr.crew[j], st.men[b, j])
     density = np.minimum(strength / p.reference_men, 1.0)
@@ -347,6 +428,7 @@ def air_strikes(
     arr: BattleArrays,
     st: State,
     alive: BoolArray,
+    con: Contacts,
     env: Environment,
     sorties: FloatArray,
     air_xy: FloatArray,
@@ -379,7 +461,7 @@ def air_strikes(
         sorties[u]
         * air_oli[u]
         * p.weather_air[env.weather]
-        * _vulnerability(arr, st, b, j, 4, env)
+        * _vulnerability(arr, st, b, j, 4, env, st.size)
         / env.hours
     )
     strength = np.where(arr.utype[j] == TANK, st.veh_op[b, j] * arr.crew[j], st.men[b, j])

@@ -5,9 +5,10 @@ A moving unit with a navigation field follows it with the terrain's
 its target, for its mobility and side: round the lake, never into the side's no-go ground, slow
 through the marsh). Its time budget is the step's length times its speed factor (night, fog,
 suppression); an assault pace cap lowers the budget by the ratio of the cap to the local speed.
-A unit without a field (a target given as a bare point in a synthetic battle) moves in a
-straight line at the local speed, in sub-steps of at most two cells, stopping before any cell
-its side may not enter. Only the moving (replication, unit) pairs are processed, as flat arrays.
+A unit without a field (a target given as a bare point in a synthetic battle), or within
+:data:`FINAL_APPROACH_M` of its target (the last rush onto a crest), moves in a straight line
+at the local speed, in sub-steps of at most two cells, stopping before any cell its side may
+not enter. Only the moving (replication, unit) pairs are processed, as flat arrays.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 _MAX_SUBSTEPS = 64
+FINAL_APPROACH_M = 150.0
+"""Within this distance of its target a unit leaves its field and goes straight at it."""
 
 
 def move(arr: BattleArrays, st: State, plan: Movement, hours: float) -> FloatArray:
@@ -47,6 +50,8 @@ def move(arr: BattleArrays, st: State, plan: Movement, hours: float) -> FloatArr
     slow = np.where(here > 0, np.minimum(1.0, plan.cap[b, u] / np.maximum(here, 1e-9)), 1.0)
     budget_h = hours * plan.factor[b, u] * slow
     fld = plan.field[b, u]
+    tx, ty = plan.tx[b, u], plan.ty[b, u]
+    fld = np.where(np.hypot(tx - x, ty - y) <= FINAL_APPROACH_M, -1, fld)
     nx_, ny_ = x.copy(), y.copy()
     for f in np.unique(fld[fld >= 0]):
         sel = fld == f
@@ -58,8 +63,8 @@ def move(arr: BattleArrays, st: State, plan: Movement, hours: float) -> FloatArr
             arr,
             x[i],
             y[i],
-            plan.tx[b[i], u[i]],
-            plan.ty[b[i], u[i]],
+            tx[i],
+            ty[i],
             mob[i],
             arr.side[u[i]],
             budget_h[i],

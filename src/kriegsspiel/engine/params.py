@@ -23,8 +23,19 @@ FloatArray = NDArray[np.float64]
 WEATHER_CLASSES = ("clear", "overcast", "rain", "fog")
 """Row order of the weather factor arrays."""
 
+_RATIOS = (100, 126, 176, 301, 600)
 _POSTURE_ROWS = ("moving", "attacking", "defending", "dug_in", "defending", "withdrawing")
 """Library posture row for each engine posture code (``reserve`` fights as ``defending``)."""
+
+
+def _table(lib: Library, prefix: str) -> tuple[tuple[float, float], ...]:
+    """The ``[size]`` entries ``<prefix><N>`` as sorted ``(N, factor)`` pairs."""
+    rows = [
+        (float(k[len(prefix) :]), p.value)
+        for k, p in lib.sections["size"].items()
+        if k.startswith(prefix)
+    ]
+    return tuple(sorted(rows))
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,8 @@ class EngineParams:
     detect_day: float
     detect_night: float
     detect_fog: float
+    contact: float
+    battle_area: float
     foot_road: float
     foot_cross: float
     foot_assault: float
@@ -65,11 +78,16 @@ class EngineParams:
     move_night: float
     move_fog: float
     assault_range: float
+    dig_hours: float
     bomb_classes: tuple[tuple[float, float], ...]
     unobserved: float
     area_radius: float
     aircraft_loss_per_sortie: float
     reference_men: float
+    advance: FloatArray  # (3 defences, 5 ratios) km/day
+    advance_ratios: FloatArray  # (5,)
+    size_men: tuple[tuple[float, float], ...]
+    size_tanks: tuple[tuple[float, float], ...]
 
     @classmethod
     def from_library(cls, lib: Library) -> EngineParams:
@@ -117,6 +135,8 @@ class EngineParams:
             detect_day=v("detection.day_range_m"),
             detect_night=v("detection.night_range_m"),
             detect_fog=v("detection.fog_range_m"),
+            contact=v("detection.contact_m"),
+            battle_area=v("detection.battle_area_m"),
             foot_road=v("movement.foot_road_kmh"),
             foot_cross=v("movement.foot_cross_kmh"),
             foot_assault=v("movement.foot_assault_kmh"),
@@ -124,12 +144,43 @@ class EngineParams:
             move_night=v("movement.night_factor"),
             move_fog=v("movement.fog_factor"),
             assault_range=v("movement.assault_range_m"),
+            dig_hours=v("movement.dig_in_hours"),
             bomb_classes=bombs,
             unobserved=v("indirect.unobserved_factor"),
             area_radius=v("indirect.area_radius_m"),
             aircraft_loss_per_sortie=v("bombs.aircraft_loss_per_sortie"),
             reference_men=v("calibration.reference_men"),
+            advance=np.array(
+                [
+                    [v(f"advance.{d}_{r}") for r in _RATIOS]
+                    for d in ("hasty", "prepared", "fortified")
+                ]
+            ),
+            advance_ratios=np.array(_RATIOS, dtype=float) / 100.0,
+            size_men=_table(lib, "men_"),
+            size_tanks=_table(lib, "tanks_"),
         )
+
+    def advance_kmh(self, ratio: FloatArray, defence: FloatArray) -> FloatArray:
+        """QJM advance rate (km/h) at combat-power ratio ``ratio`` against ``defence``.
+
+        ``defence``: 0 hasty, 1 prepared, 2 fortified. Zero below a ratio of 1, linear between
+        the table's ratios.
+        """
+        out = np.zeros(np.shape(ratio))
+        for d in range(3):
+            rate = np.interp(ratio, self.advance_ratios, self.advance[d])
+            out = np.where(defence == d, rate, out)
+        result: FloatArray = np.where(ratio >= 1.0, out, 0.0) / 24.0
+        return result
+
+    def size_factor(self, strength: FloatArray, tanks: bool = False) -> FloatArray:
+        """TNDM size factor at ``strength`` (log-linear between the table's class midpoints)."""
+        table = self.size_tanks if tanks else self.size_men
+        n = np.log(np.maximum(np.asarray(strength, dtype=float), 1.0))
+        xs = np.log([t[0] for t in table])
+        out: FloatArray = np.interp(n, xs, [t[1] for t in table])
+        return out
 
     def bomb_oli_per_kg(self, bomb_kg: float) -> float:
         """OLI per kilogram of bombs for bombs of ``bomb_kg`` (the class at or above it)."""

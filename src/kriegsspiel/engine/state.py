@@ -32,7 +32,10 @@ class State:
     ``ammo`` indirect rounds on hand; ``arrived``. Per side ``(B, S)``: cumulative ``killed``,
     ``wounded``, ``missing``, ``veh_disabled``, ``veh_destroyed``, ``air_lost``. Intelligence
     ``(B, S, O)``: ``believed`` enemy men on each objective, by each side. Objectives ``(B, O)``:
-    ``control`` (holding side or -1) and ``contested`` (more than one side present).
+    ``control`` (holding side or -1), ``contested`` (more than one side present) and
+    ``last_holder`` (the last side that held it alone). ``hold_since`` is the step a unit began
+    to hold (it digs in after the digging time). ``size`` is each unit's TNDM size factor, from
+    the strength its side has in the battle area round it (updated hourly).
     """
 
     x: FloatArray
@@ -62,6 +65,9 @@ class State:
     believed_total: FloatArray
     control: IntArray
     contested: BoolArray
+    last_holder: IntArray
+    hold_since: IntArray
+    size: FloatArray
 
     @property
     def reps(self) -> int:
@@ -113,4 +119,7 @@ def initial_state(arr: BattleArrays, reps: int) -> State:
         believed_total=np.tile(arr.intel_enemy_men, (reps, 1)).astype(np.float64),
         control=np.full((reps, o), -1, dtype=np.int64),
         contested=np.zeros((reps, o), dtype=bool),
+        last_holder=np.full((reps, o), -1, dtype=np.int64),
+        hold_since=np.zeros((reps, u), dtype=np.int64),
+        size=np.ones((reps, u)),
     )
