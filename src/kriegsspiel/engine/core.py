@@ -13,11 +13,15 @@ Phases of step ``k`` (all vectorised over ``(replications, units)``):
    suppression and morale;
 7. control of objectives and intelligence (hourly), trace.
 
-Quiet periods: when no unit has an enemy in detection range in any replication and no fire
-programme or air strike is on, the engine advances several steps at once (up to the next event
-or whole hour), moving units with the longer time slice, as long as no unit can close to within
-detection range of an enemy during the jump. Results do not depend on the block's other
-replications except through this step-size choice, which is made from the whole block.
+Quiet and calm periods: when no fire programme or air strike is on and no objective is
+contested in any replication, the engine may advance several steps at once (never past the next
+event or whole hour). If no unit moves anywhere, the front is static and the step grows to
+:data:`CALM_MINUTES` (to the next event or hour if no unit even sees an enemy): loss rates are
+constant over it, so the Poisson draws simply cover the longer time. If units move but no unit
+sees an enemy, the step grows as long as no unit can close to within detection range of an
+enemy during it. The step-size choice is made from the whole block, so a replication's path
+depends (statistically weakly) on the block it runs in; for a given block size, results do not
+depend on how blocks are spread across calls or processes.
 """
 
 from __future__ import annotations
@@ -39,7 +43,10 @@ from kriegsspiel.engine.movement import move
 from kriegsspiel.engine.state import State, initial_state
 from kriegsspiel.engine.trace import Trace
 
-__all__ = ["simulate"]
+__all__ = ["CALM_MINUTES", "simulate"]
+
+CALM_MINUTES = 15
+"""Longest step while the front is static (no unit moves, no programme, strike or contest)."""
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -184,6 +191,7 @@ def simulate(
     moved = np.zeros(st.men.shape)
     fired = np.zeros(st.men.shape)
     vmax = float(arr.terrain.speed.max())
+    calm = max(1, round(CALM_MINUTES / arr.step_minutes))
     while k < arr.n_steps:
         doctrine.events(arr, st, rng, k, trace)
         alive = st.alive(arr)
@@ -200,18 +208,19 @@ def simulate(
             trace.sample(h, arr, st)
             h += 1
         programme, prog_xy = _programmes(arr, k)
-        quiet = not (con.target >= 0).any() and not programme.any()
+        quiet = not (con.target >= 0).any()
+        plan = doctrine.behave(arr, st, alive, con, env1, k, trace)
         steps = 1
-        if quiet:
-            sorties, _, _ = _air(arr, k, 1)
-            gap = doctrine.min_hostile_gap(arr, st, alive) - env1.detect_range
+        if not (programme.any() or _air(arr, k, 1)[0].any() or st.contested.any()):
             limit = min(_next_event_step(arr, k), (k // per_hour + 1) * per_hour, arr.n_steps)
-            if not sorties.any() and gap > 0:
+            if not plan.moving.any():  # a static front: the same rates hold for longer
+                steps = limit - k if quiet else min(calm, limit - k)
+            elif quiet:  # marching out of contact: jump while no one can come into view
+                gap = doctrine.min_hostile_gap(arr, st, alive) - env1.detect_range
                 reach = vmax * 1000.0 * arr.dt_h * 2.0
-                steps = int(max(1, min(limit - k, gap // reach if reach > 0 else limit - k)))
+                steps = int(max(1, min(limit - k, gap // reach))) if gap > 0 else 1
         hours = steps * arr.dt_h
         env = _environment(arr, k, hours)
-        plan = doctrine.behave(arr, st, alive, con, env, k, trace)
         moved += move(arr, st, plan, hours)
         loss = Losses.zeros(st.men.shape)
         if not quiet:
@@ -222,7 +231,7 @@ def simulate(
         sorties, air_xy, air_oli = _air(arr, k, steps)
         if sorties.any():
             doctrine.fly(arr, st, rng, env, sorties, trace, k)
-            air_strikes(arr, st, alive, con, env, sorties, air_xy, air_oli, loss)
+            air_strikes(arr, st, alive, env, sorties, air_xy, air_oli, loss)
         strength_before = st.strength(arr).copy()
         _draw_losses(arr, st, rng, loss, hours, trace, k)
         fired += loss.inflicted

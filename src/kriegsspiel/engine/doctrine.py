@@ -121,17 +121,19 @@ def force_size(arr: BattleArrays, st: State, alive: BoolArray) -> None:
     units) of the unit's side on the map within the battle-area radius of the unit.
     """
     p = arr.params
-    on = alive & (arr.utype != AIR)[None, :]
-    d = np.hypot(st.x[:, :, None] - st.x[:, None, :], st.y[:, :, None] - st.y[:, None, :])
-    same = (arr.side[:, None] == arr.side[None, :])[None, :, :] & on[:, None, :]
-    near = same & (d <= p.battle_area)
-    tank = arr.utype == TANK
-    men = np.einsum("buv,bv->bu", near, np.where(tank[None, :], 0.0, st.men))
-    veh = np.einsum("buv,bv->bu", near, np.where(tank[None, :], st.veh_op, 0.0))
-    st.size = np.where(
+    cols = np.flatnonzero((arr.utype != AIR) & alive.any(axis=0))
+    x, y = st.x[:, cols], st.y[:, cols]
+    on = alive[:, cols]
+    d = np.hypot(x[:, :, None] - x[:, None, :], y[:, :, None] - y[:, None, :])
+    same = (arr.side[cols, None] == arr.side[None, cols])[None, :, :] & on[:, None, :]
+    near = (same & (d <= p.battle_area)).astype(float)
+    tank = arr.utype[cols] == TANK
+    men = np.einsum("buv,bv->bu", near, np.where(tank[None, :], 0.0, st.men[:, cols]))
+    veh = np.einsum("buv,bv->bu", near, np.where(tank[None, :], st.veh_op[:, cols], 0.0))
+    st.size[:, cols] = np.where(
         tank[None, :],
-        p.size_factor(np.maximum(veh, st.veh_op), tanks=True),
-        p.size_factor(np.maximum(men, st.men)),
+        p.size_factor(np.maximum(veh, st.veh_op[:, cols]), tanks=True),
+        p.size_factor(np.maximum(men, st.men[:, cols])),
     )
 
 
@@ -410,11 +412,16 @@ def behave(
     )
     st.posture = np.where(dig | (st.action == A_DIG_IN), P_DUG_IN, st.posture)
     st.posture = np.where(st.broken, P_WITHDRAWING, st.posture)
-    moving = alive & (going | st.broken)
     # broken units head home; their standing order is kept for when they rally
     tx = np.where(st.broken, arr.home[None, :, 0], st.tx)
     ty = np.where(st.broken, arr.home[None, :, 1], st.ty)
     field = np.where(st.broken, arr.home_field[None, :], st.field)
+    home = np.hypot(st.x - tx, st.y - ty) <= _ARRIVE_M
+    moving = alive & (going | (st.broken & ~home))
+    stuck = moving & ~_reachable(arr, st, field, moving)
+    if stuck.any():  # no path to the target (beyond the border, across water): hold here
+        st.action = np.where(stuck & going, A_HOLD, st.action)
+        moving &= ~stuck
     factor = np.ones_like(st.x) * (1.0 - 0.5 * np.minimum(st.supp, 1.0))
     if env.night:
         factor = factor * p.move_night
@@ -423,6 +430,17 @@ def behave(
     assault = (st.posture == P_ATTACKING) & (arr.mobility == FOOT)[None, :]
     cap = np.where(assault, p.foot_assault, np.inf)
     return Movement(moving, factor, cap, tx, ty, field)
+
+
+def _reachable(arr: BattleArrays, st: State, field: IntArray, moving: BoolArray) -> BoolArray:
+    """Whether each moving unit's cell has a finite time to go on its navigation field."""
+    ok = np.ones(moving.shape, dtype=bool)
+    b, u = np.nonzero(moving & (field >= 0))
+    for f in np.unique(field[b, u]):
+        sel = field[b, u] == f
+        t = arr.terrain.fields[f].time_at(st.x[b[sel], u[sel]], st.y[b[sel], u[sel]])
+        ok[b[sel], u[sel]] = np.isfinite(t)
+    return ok
 
 
 def fly(

@@ -128,17 +128,14 @@ def acquire(arr: BattleArrays, st: State, alive: BoolArray, env: Environment) ->
     dist = np.full((reps, n), np.inf)
     soft = np.full((reps, n), -1, dtype=np.int64)
     soft_dist = np.full((reps, n), np.inf)
-    on_map = arr.utype != AIR
+    live = (arr.utype != AIR) & alive.any(axis=0)  # columns worth looking at this step
     for s in range(arr.n_sides):
-        own = np.flatnonzero((arr.side == s) & on_map)
-        en = np.flatnonzero((arr.side != s) & on_map)
+        own = np.flatnonzero((arr.side == s) & live)
+        en = np.flatnonzero((arr.side != s) & live)
         if own.size == 0 or en.size == 0:
             continue
-        en_alive = alive[:, en]
-        if not en_alive.any():
-            continue
         d = np.hypot(st.x[:, own, None] - st.x[:, None, en], st.y[:, own, None] - st.y[:, None, en])
-        d = np.where(en_alive[:, None, :], d, np.inf)
+        d = np.where(alive[:, None, en] & (d <= env.detect_range), d, np.inf)
         _nearest_visible(arr, st, alive, env, own, en, d, target, dist)
         armour = arr.utype[en] == TANK
         if armour.any() and not armour.all():
@@ -349,19 +346,41 @@ def _nearest_enemy(
     arr: BattleArrays,
     st: State,
     alive: BoolArray,
-    b: IntArray,
-    u: IntArray,
+    firers: IntArray,
     px: FloatArray,
     py: FloatArray,
-    among: BoolArray,
+    among: BoolArray | None,
 ) -> tuple[IntArray, FloatArray]:
-    """For each (b, u), the live enemy (allowed by ``among``) nearest to ``(px, py)``."""
-    hostile = arr.side[None, :] != arr.side[u][:, None]
-    ok = hostile & alive[b] & among[b] & (arr.utype != AIR)[None, :]
-    d = np.hypot(st.x[b] - px[:, None], st.y[b] - py[:, None])
-    d = np.where(ok, d, np.inf)
-    j = np.argmin(d, axis=1)
-    return j, d[np.arange(b.size), j]
+    """For each replication and firer column, the live enemy nearest to its aim point.
+
+    Args:
+        arr: the battle.
+        st: the state.
+        alive: ``(B, U)`` live units.
+        firers: ``(F,)`` firing unit columns.
+        px: ``(B, F)`` aim points (x).
+        py: ``(B, F)`` aim points (y).
+        among: ``(B, U)`` enemies that may be chosen (``None``: any live one).
+
+    Returns:
+        ``(j, d)``: enemy columns and distances, shape ``(B, F)`` (``d`` inf: none).
+    """
+    reps = st.men.shape[0]
+    j = np.zeros((reps, firers.size), dtype=np.int64)
+    d = np.full((reps, firers.size), np.inf)
+    live = (arr.utype != AIR) & alive.any(axis=0)
+    for s in np.unique(arr.side[firers]):
+        f = np.flatnonzero(arr.side[firers] == s)
+        en = np.flatnonzero(live & (arr.side != s))
+        if en.size == 0:
+            continue
+        ok = alive[:, en] if among is None else alive[:, en] & among[:, en]
+        dd = np.hypot(px[:, f, None] - st.x[:, None, en], py[:, f, None] - st.y[:, None, en])
+        dd = np.where(ok[:, None, :], dd, np.inf)
+        k = np.argmin(dd, axis=2)
+        j[:, f] = en[k]
+        d[:, f] = np.take_along_axis(dd, k[:, :, None], axis=2)[:, :, 0]
+    return j, d
 
 
 def indirect_fire(
@@ -376,6 +395,10 @@ def indirect_fire(
 ) -> FloatArray:
     """Artillery fire (linear law); return rounds fired per (B, U).
 
+    A gun in a fire programme shells the enemy nearest the programme's aim point (if within
+    the area radius); otherwise it fires at the enemy nearest to it that some unit of its side
+    observes, at the holding rate unless that enemy is attacking.
+
     Args:
         arr: the battle.
         st: the state.
@@ -388,39 +411,41 @@ def indirect_fire(
     """
     p = arr.params
     rounds = np.zeros_like(st.men)
-    guns = (arr.ind_fp > 0) & (arr.utype != AIR)
-    can = alive & guns[None, :] & (st.ammo > 0) & env.fire_ok[arr.side][None, :]
-    b, u = np.nonzero(can)
-    if b.size == 0:
+    guns = np.flatnonzero((arr.ind_fp > 0) & (arr.utype != AIR) & env.fire_ok[arr.side])
+    guns = guns[alive[:, guns].any(axis=0)] if guns.size else guns
+    if guns.size == 0:
         return rounds
-    in_prog = programme[u] > 0
-    px = np.where(in_prog, prog_xy[u, 0], st.x[b, u])
-    py = np.where(in_prog, prog_xy[u, 1], st.y[b, u])
-    # programme: anyone near the aim point; otherwise only enemies some observer sees
-    among = np.where(in_prog[:, None], True, con.observed[b])
-    j, d = _nearest_enemy(arr, st, alive, b, u, px, py, among)
-    reach = np.hypot(st.x[b, j] - st.x[b, u], st.y[b, j] - st.y[b, u]) <= arr.ind_range[u]
-    hit = np.where(in_prog, d <= p.area_radius, np.isfinite(d)) & reach
+    in_prog = programme[guns] > 0
+    px = np.where(in_prog[None, :], prog_xy[guns, 0][None, :], st.x[:, guns])
+    py = np.where(in_prog[None, :], prog_xy[guns, 1][None, :], st.y[:, guns])
+    j_p, d_p = _nearest_enemy(arr, st, alive, guns, px, py, None)
+    j_o, d_o = _nearest_enemy(arr, st, alive, guns, st.x[:, guns], st.y[:, guns], con.observed)
+    j = np.where(in_prog[None, :], j_p, j_o)
+    d = np.where(in_prog[None, :], d_p, d_o)
+    b = np.arange(st.men.shape[0])[:, None]
+    reach = np.hypot(st.x[b, j] - st.x[:, guns], st.y[b, j] - st.y[:, guns]) <= arr.ind_range[guns]
+    can = alive[:, guns] & (st.ammo[:, guns] > 0)
+    hit = can & np.where(in_prog[None, :], d <= p.area_radius, np.isfinite(d)) & reach
     auto = np.maximum(p.holding, _intensity(arr, st.action[b, j]))
-    intensity = np.where(in_prog, programme[u], auto)
-    fires = hit | in_prog
-    rounds[b, u] = np.where(fires, arr.rounds_per_hour[u] * intensity * env.hours, 0.0)
-    keep = hit
-    b, u, j, intensity = b[keep], u[keep], j[keep], intensity[keep]
-    if b.size == 0:
+    intensity = np.where(in_prog[None, :], programme[guns][None, :], auto)
+    fires = hit | (can & in_prog[None, :])
+    rounds[:, guns] = np.where(fires, arr.rounds_per_hour[guns] * intensity * env.hours, 0.0)
+    bb, ff = np.nonzero(hit)
+    if bb.size == 0:
         return rounds
-    observed = con.observed[b, j]
+    u, j, intensity = guns[ff], j[bb, ff], intensity[bb, ff]
+    observed = con.observed[bb, j]
     y = (
         arr.ind_fp[u]
-        * _firer_factor(arr, st, b, u, env)
+        * _firer_factor(arr, st, bb, u, env)
         * intensity
         * p.weather_artillery[env.weather]
         * np.where(observed, 1.0, p.unobserved)
-        * _vulnerability(arr, st, b, j, 3, env, st.size)
+        * _vulnerability(arr, st, bb, j, 3, env, st.size)
     )
-    strength = np.where(arr.utype[j] == TANK, st.veh_op[b, j] * arr.crew[j], st.men[b, j])
+    strength = np.where(arr.utype[j] == TANK, st.veh_op[bb, j] * arr.crew[j], st.men[bb, j])
     density = np.minimum(strength / p.reference_men, 1.0)
-    _apply(arr, st, out, b, u, j, y, LINEAR, density, env.hours)
+    _apply(arr, st, out, bb, u, j, y, LINEAR, density, env.hours)
     return rounds
 
 
@@ -428,7 +453,6 @@ def air_strikes(
     arr: BattleArrays,
     st: State,
     alive: BoolArray,
-    con: Contacts,
     env: Environment,
     sorties: FloatArray,
     air_xy: FloatArray,
@@ -437,33 +461,29 @@ def air_strikes(
 ) -> None:
     """Bombing by air units flying ``sorties[u]`` this step at ``air_xy[u]`` (linear law).
 
-    ``air_oli[u]`` is the OLI of one sortie's bomb load. Fog grounds every sortie (the weather
-    air factor is 0); losses of aircraft are drawn by the caller.
+    ``air_oli[u]`` is the OLI of one sortie's bomb load. The strike hits the enemy nearest its
+    aim point if within the area radius. Fog grounds every sortie (the weather air factor is
+    0); losses of aircraft are drawn by the caller.
     """
     p = arr.params
-    flying = np.flatnonzero(sorties > 0)
+    flying = np.flatnonzero((sorties > 0) & env.fire_ok[arr.side])
     if flying.size == 0 or p.weather_air[env.weather] <= 0:
         return
     reps = st.men.shape[0]
-    b = np.repeat(np.arange(reps), flying.size)
-    u = np.tile(flying, reps)
-    ok = env.fire_ok[arr.side[u]]
-    b, u = b[ok], u[ok]
-    if b.size == 0:
+    px = np.broadcast_to(air_xy[flying, 0], (reps, flying.size))
+    py = np.broadcast_to(air_xy[flying, 1], (reps, flying.size))
+    j, d = _nearest_enemy(arr, st, alive, flying, px, py, None)
+    bb, ff = np.nonzero(d <= p.area_radius)
+    if bb.size == 0:
         return
-    px, py = air_xy[u, 0], air_xy[u, 1]
-    j, d = _nearest_enemy(arr, st, alive, b, u, px, py, np.ones_like(alive))
-    hit = d <= p.area_radius
-    b, u, j = b[hit], u[hit], j[hit]
-    if b.size == 0:
-        return
+    u, j = flying[ff], j[bb, ff]
     y = (
         sorties[u]
         * air_oli[u]
         * p.weather_air[env.weather]
-        * _vulnerability(arr, st, b, j, 4, env, st.size)
+        * _vulnerability(arr, st, bb, j, 4, env, st.size)
         / env.hours
     )
-    strength = np.where(arr.utype[j] == TANK, st.veh_op[b, j] * arr.crew[j], st.men[b, j])
+    strength = np.where(arr.utype[j] == TANK, st.veh_op[bb, j] * arr.crew[j], st.men[bb, j])
     density = np.minimum(strength / p.reference_men, 1.0)
-    _apply(arr, st, out, b, u, j, y, LINEAR, density, env.hours)
+    _apply(arr, st, out, bb, u, j, y, LINEAR, density, env.hours)
