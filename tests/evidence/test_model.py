@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from scipy.special import logit
 
-from kriegsspiel.evidence.features import conditions, force_terms
+from kriegsspiel.evidence.features import SECOND_ORDER, conditions, force_terms, second_order
 from kriegsspiel.evidence.inputs import FORBIDDEN_COLUMNS, INPUT_COLUMNS, check_inputs
 from kriegsspiel.evidence.model import fit, fit_logistic
 
@@ -45,18 +45,36 @@ def test_intervals_are_ordered_and_capped_at_strength(model, battles):
 
 
 def test_helmbold_part_matches_the_closed_form(model, battles):
-    # reference battle conditions switched off: C = k * E**p * O**q * T**r
+    # C = k * E**p * O**q * T**r * 10**(second order in e, o, t) * 10**(conditions)
     clean, _ = check_inputs(battles.head(20))
     z = conditions(clean)
     f = force_terms(clean)
+    n2 = len(SECOND_ORDER)
     for side, m in (("att", model.attacker), ("def", model.defender)):
         own, enemy = ("att_str", "def_str") if side == "att" else ("def_str", "att_str")
         p, q, r = m.exponents
+        e = np.log10(clean[enemy] / 1e4)
+        o = np.log10(clean[own] / 1e4)
+        t = np.log10(clean["duration2_days"])
+        c_ee, c_oo, c_eo, c_tt, c_te, c_to = m.coef[4 : 4 + n2]
+        bend = (
+            c_ee * e * e + c_oo * o * o + c_eo * e * o + c_tt * t * t + c_te * t * e + c_to * t * o
+        )
         expected = (
             m.rate * clean[enemy] ** p * clean[own] ** q * clean["duration2_days"] ** r
-        ) * 10 ** (z.to_numpy() @ m.coef[4:])
+        ) * 10 ** (bend + z.to_numpy() @ m.coef[4 + n2 :])
         got = 10 ** m.log10_median(f, z)
         np.testing.assert_allclose(got, expected, rtol=1e-9)
+
+
+def test_second_order_terms_vanish_at_ten_thousand_for_one_day():
+    forces = pd.DataFrame({"log_att": [4.0, 5.0], "log_def": [4.0, 3.0], "log_days": [0.0, 1.0]})
+    for side in ("att", "def"):
+        s = second_order(forces, side)
+        assert np.all(s.iloc[0] == 0.0)
+    # attacker 100,000 against 1,000 for 10 days: e = -1, o = 1, t = 1
+    att = second_order(forces, "att").iloc[1]
+    assert att.to_dict() == {"ee": 1.0, "oo": 1.0, "eo": -1.0, "tt": 1.0, "te": -1.0, "to": 1.0}
 
 
 def test_casualty_fit_recovers_a_known_helmbold_law(battles):
@@ -67,11 +85,19 @@ def test_casualty_fit_recovers_a_known_helmbold_law(battles):
     fortified = (clean["post1"] == "FD").to_numpy()
     days = clean["duration2_days"]
     synthetic["att_cas"] = k * clean["def_str"] ** p * clean["att_str"] ** q * days**r
+    # defender: a size factor bending the own-strength exponent, 10**(c_oo * o**2)
+    c_oo = 0.3
+    o = np.log10(clean["def_str"] / 1e4)
     synthetic["def_cas"] = (
         k * clean["att_str"] ** p * clean["def_str"] ** q * days**r * np.where(fortified, 0.5, 1)
-    )
+    ) * 10 ** (c_oo * o**2)
     m = fit(synthetic)
     assert m.attacker.exponents == pytest.approx((p, q, r), abs=1e-8)
+    assert m.defender.exponents == pytest.approx((p, q, r), abs=1e-8)
+    n2 = len(SECOND_ORDER)
+    np.testing.assert_allclose(m.attacker.coef[4 : 4 + n2], 0.0, atol=1e-8)
+    expected = [c_oo if t.key == "oo" else 0.0 for t in SECOND_ORDER]
+    np.testing.assert_allclose(m.defender.coef[4 : 4 + n2], expected, atol=1e-8)
     assert m.defender.rate == pytest.approx(k, rel=1e-6)
     i = m.defender.names.index("post_fortified")
     assert 10 ** m.defender.coef[i] == pytest.approx(0.5, rel=1e-6)

@@ -1,8 +1,8 @@
 """Out-of-sample scores on CDB90, asserted at the level the model honestly reaches.
 
 The issue's goals are winner accuracy >= 70 % and casualty median |log10 error| <= 0.30 per
-side. Reached: the attacker's casualties. Not reached: the winner (about 65 %) and the
-defender's casualties (about 0.32); those tests assert that the model beats every baseline.
+side. Reached: both sides' casualties (the defender's by a thin margin, about 0.2995). Not
+reached: the winner (about 65 %); that test asserts that the model beats every baseline.
 """
 
 
@@ -16,6 +16,11 @@ def test_model_beats_every_winner_baseline(scores):
 def test_attacker_casualty_goal_met(scores):
     assert scores["casualties"]["model"]["att_median_abs_log10"] <= 0.30
     assert scores["goals"]["att_cas_median_abs_log10"]["met"]
+
+
+def test_defender_casualty_goal_met(scores):
+    assert scores["casualties"]["model"]["def_median_abs_log10"] <= 0.30
+    assert scores["goals"]["def_cas_median_abs_log10"]["met"]
 
 
 def test_casualties_beat_constant_fraction(scores):

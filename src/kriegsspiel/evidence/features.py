@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["CONDITIONS", "Term", "conditions", "force_terms"]
+__all__ = ["CONDITIONS", "SECOND_ORDER", "Term", "conditions", "force_terms", "second_order"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,23 @@ CONDITIONS: tuple[Term, ...] = (
     Term("att_engaged", "attacker strength counted as average or total engaged"),
     Term("def_engaged", "defender strength counted as average or total engaged"),
 )
+
+
+#: Second-order terms of the casualty law in ``e = log10(enemy / 10**4)``,
+#: ``o = log10(own / 10**4)`` and ``t = log10(days)``: they bend the Helmbold exponents with size
+#: and duration (TNDM's size factor and daily fatigue) and vanish at 10,000 against 10,000 for
+#: one day, where ``k``, ``p``, ``q``, ``r`` are the plain Helmbold law.
+SECOND_ORDER: tuple[Term, ...] = (
+    Term("ee", "e squared (enemy size)"),
+    Term("oo", "o squared (own size)"),
+    Term("eo", "e times o"),
+    Term("tt", "t squared (duration)"),
+    Term("te", "t times e"),
+    Term("to", "t times o"),
+)
+
+#: Strength (personnel) at which the second-order terms vanish.
+SIZE_CENTRE = 1.0e4
 
 
 def _ratio(att: pd.Series, dfn: pd.Series) -> np.ndarray:
@@ -118,3 +135,14 @@ def force_terms(clean: pd.DataFrame) -> pd.DataFrame:
         },
         index=clean.index,
     )
+
+
+def second_order(forces: pd.DataFrame, side: str) -> pd.DataFrame:
+    """The :data:`SECOND_ORDER` terms of ``side`` ("att" or "def") from :func:`force_terms`."""
+    own, enemy = ("log_att", "log_def") if side == "att" else ("log_def", "log_att")
+    centre = np.log10(SIZE_CENTRE)
+    e = forces[enemy].to_numpy(dtype=float) - centre
+    o = forces[own].to_numpy(dtype=float) - centre
+    t = forces["log_days"].to_numpy(dtype=float)
+    values = {"ee": e * e, "oo": o * o, "eo": e * o, "tt": t * t, "te": t * e, "to": t * o}
+    return pd.DataFrame(values, index=forces.index)[[term.key for term in SECOND_ORDER]]

@@ -5,15 +5,17 @@ Winner (a logistic link on the combat-power ratio, in the spirit of Dupuy's P/P)
     logit P(attacker wins) = b0 + b_s log10(A / D) + sum_j g_j z_j     (j in WINNER_TERMS)
 
 Casualties of each side (a Helmbold-form daily attrition, :func:`kriegsspiel.laws.helmbold_rates`,
-integrated over the battle and scaled by TNDM-style multipliers)::
+integrated over the battle, bent by second-order size and duration terms and scaled by
+TNDM-style multipliers)::
 
-    C_att = k_att * D**p_att * A**q_att * T**r_att * 10**(sum_j m_att_j z_j)
-    C_def = k_def * A**p_def * D**q_def * T**r_def * 10**(sum_j m_def_j z_j)
+    C_att = k_att * D**p_att * A**q_att * T**r_att * 10**(sum_i c_att_i s_i + sum_j m_att_j z_j)
+    C_def = k_def * A**p_def * D**q_def * T**r_def * 10**(sum_i c_def_i s_i + sum_j m_def_j z_j)
 
-``A``, ``D`` are the strengths, ``T`` the combat days (``duration2_days``), ``z_j`` the
-conditions of :mod:`kriegsspiel.evidence.features`. The winner model is a ridge-penalized
-logistic regression; each casualty model is least squares in ``log10`` with the 5 % and 95 %
-quantiles of its residuals as the interval. A prediction never exceeds the side's strength.
+``A``, ``D`` are the strengths, ``T`` the combat days (``duration2_days``), ``s_i`` the
+second-order terms and ``z_j`` the conditions of :mod:`kriegsspiel.evidence.features`.
+The winner model is a ridge-penalized logistic regression; each casualty model is least
+squares in ``log10`` with the 5 % and 95 % quantiles of its residuals as the interval.
+A prediction never exceeds the side's strength.
 """
 
 from __future__ import annotations
@@ -27,7 +29,13 @@ from numpy.typing import NDArray
 from scipy.optimize import minimize
 
 from kriegsspiel.datasets import cdb90
-from kriegsspiel.evidence.features import CONDITIONS, conditions, force_terms
+from kriegsspiel.evidence.features import (
+    CONDITIONS,
+    SECOND_ORDER,
+    conditions,
+    force_terms,
+    second_order,
+)
 from kriegsspiel.evidence.inputs import check_inputs
 from kriegsspiel.laws import Exponents, helmbold_rates
 
@@ -48,6 +56,7 @@ FloatArray = NDArray[np.float64]
 #: Ridge penalty on the winner model's slopes (intercept unpenalized), in log-likelihood units.
 WINNER_RIDGE = 1.0
 _CONDITION_KEYS = tuple(t.key for t in CONDITIONS)
+_SECOND_ORDER_KEYS = tuple(t.key for t in SECOND_ORDER)
 #: Conditions the winner model uses. Terrain, weather and season are left out: with them the
 #: cross-validated accuracy and Brier score got worse (docs/evidence-model.md).
 WINNER_TERMS = (
@@ -135,7 +144,7 @@ class CasualtyModel:
 
     @staticmethod
     def design(side: str, forces: pd.DataFrame, conds: pd.DataFrame) -> FloatArray:
-        """Columns: 1, log10(enemy), log10(own), log10(T), conditions."""
+        """Columns: 1, log10(enemy), log10(own), log10(T), second-order terms, conditions."""
         own, enemy = ("log_att", "log_def") if side == "att" else ("log_def", "log_att")
         return np.column_stack(
             [
@@ -143,13 +152,18 @@ class CasualtyModel:
                 forces[enemy],
                 forces[own],
                 forces["log_days"],
+                second_order(forces, side).to_numpy(dtype=float),
                 conds.to_numpy(dtype=float),
             ]
         )
 
     @property
     def exponents(self) -> tuple[float, float, float]:
-        """``(p, q, r)``: exponents of enemy strength, own strength and duration."""
+        """``(p, q, r)``: exponents of enemy strength, own strength and duration.
+
+        They are the exact exponents at 10,000 against 10,000 for one day, where the
+        second-order terms vanish; elsewhere the second-order terms bend them.
+        """
         return float(self.coef[1]), float(self.coef[2]), float(self.coef[3])
 
     @property
@@ -173,7 +187,14 @@ def _fit_casualties(
     s2 = float(resid @ resid) / dof
     cov = np.asarray(s2 * np.linalg.pinv(x.T @ x), dtype=float)
     q05, q95 = np.quantile(resid, [0.05, 0.95])
-    names = ("log10 k", "p (enemy strength)", "q (own strength)", "r (duration)", *_CONDITION_KEYS)
+    names = (
+        "log10 k",
+        "p (enemy strength)",
+        "q (own strength)",
+        "r (duration)",
+        *_SECOND_ORDER_KEYS,
+        *_CONDITION_KEYS,
+    )
     return CasualtyModel(side, names, coef, cov, float(q05), float(q95), float(np.sqrt(s2)), len(y))
 
 
@@ -209,7 +230,13 @@ class EvidenceModel:
             ("att", self.attacker, base_att, att),
             ("def", self.defender, base_def, dfn),
         ):
-            z = np.column_stack([forces["log_days"], conds.to_numpy(dtype=float)])
+            z = np.column_stack(
+                [
+                    forces["log_days"],
+                    second_order(forces, side).to_numpy(dtype=float),
+                    conds.to_numpy(dtype=float),
+                ]
+            )
             log_med = np.log10(base) + z @ model.coef[3:]
             for name, shift in (
                 ("median", 0.0),

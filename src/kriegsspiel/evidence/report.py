@@ -6,12 +6,14 @@ from typing import Any
 
 import numpy as np
 
-from kriegsspiel.evidence.features import CONDITIONS
+from kriegsspiel.evidence.features import CONDITIONS, SECOND_ORDER
 from kriegsspiel.evidence.model import WINNER_RIDGE, CasualtyModel, EvidenceModel
 
 __all__ = ["TNDM_CASUALTY_FACTORS", "cdb90_markdown", "model_markdown", "scoreboard_markdown"]
 
-_LABELS = {t.key: t.label for t in CONDITIONS}
+_LABELS = {t.key: t.label for t in (*SECOND_ORDER, *CONDITIONS)}
+#: Index of the first condition (multiplier) in a casualty model's coefficients.
+_FIRST_CONDITION = 4 + len(SECOND_ORDER)
 
 #: TNDM casualty factors relative to this model's reference battle (rolling mixed terrain,
 #: dry sunny temperate weather, hasty defence), from the project's research notes (NPW
@@ -63,7 +65,7 @@ def _casualty_table(att: CasualtyModel, dfn: CasualtyModel) -> list[str]:
         cells = []
         for m in (att, dfn):
             cells.append(f"{_fmt(m.coef[i])} ({_fmt(_se(m.cov, i))})")
-            cells.append(_fmt(10.0 ** float(m.coef[i])) if i >= 4 else "")
+            cells.append(_fmt(10.0 ** float(m.coef[i])) if i >= _FIRST_CONDITION else "")
         tndm = TNDM_CASUALTY_FACTORS.get(name)
         ref = "" if tndm is None else _fmt(tndm)
         lines.append(f"| {label} | {' | '.join(cells)} | {ref} |")
@@ -107,10 +109,12 @@ def model_markdown(model: EvidenceModel, scores: dict[str, Any] | None = None) -
         "",
         *_winner_table(model),
         "",
-        "## Casualties (Helmbold form)",
+        "## Casualties (Helmbold form, second order)",
         "",
-        "    C_att = k_att * D**p_att * A**q_att * T**r_att * 10**(sum_j m_att_j z_j)",
-        "    C_def = k_def * A**p_def * D**q_def * T**r_def * 10**(sum_j m_def_j z_j)",
+        "    C_att = k_att * D**p_att * A**q_att * T**r_att * 10**(sum_i c_att_i s_i "
+        "+ sum_j m_att_j z_j)",
+        "    C_def = k_def * A**p_def * D**q_def * T**r_def * 10**(sum_i c_def_i s_i "
+        "+ sum_j m_def_j z_j)",
         "",
         "The daily part `k * enemy**p * own**q` is `kriegsspiel.laws.helmbold_rates` with "
         "exponents `(px, qx) = (p, q)`: `p = 1, q = 0` would be Lanchester's square law, "
@@ -121,6 +125,16 @@ def model_markdown(model: EvidenceModel, scores: dict[str, Any] | None = None) -
         "multiplier on casualties relative to the reference battle; the TNDM column gives the "
         "TNDM casualty factor for the same condition relative to the same reference, where the "
         "research notes have one.",
+        "",
+        "The second-order terms `s_i` are the squares and products of `e = log10(enemy / 10000)`, "
+        "`o = log10(own / 10000)` and `t = log10(T)`. They vanish at 10,000 against 10,000 for "
+        "one day, where `k`, `p`, `q`, `r` are exactly the Helmbold law; elsewhere they bend the "
+        "exponents with size and duration, in the spirit of TNDM's size factor (small forces "
+        "lose at higher rates) and its daily fatigue. The local exponent of enemy strength is "
+        "`p + 2 c_ee e + c_eo o + c_te t`, of own strength `q + 2 c_oo o + c_eo e + c_to t`, of "
+        "duration `r + 2 c_tt t + c_te e + c_to o`. They have no tuning parameter: the form "
+        "(first-order Helmbold vs. this second-order one) was chosen by comparing both on the "
+        "cross-validation below, a mild optimism of the casualty scores.",
         "",
         *_casualty_table(att, dfn),
         "",
@@ -141,13 +155,23 @@ def model_markdown(model: EvidenceModel, scores: dict[str, Any] | None = None) -
         "battles. It is data about the record, known before the outcome, not a combat factor.",
         "- Wet ground and precipitation are nearly collinear: their defender coefficients are "
         "large with opposite signs; only their sum (wet ground with rain) is well determined.",
-        "- The fitted exponents (`p` about 0.2, `q` about 0.8, `r` well below 1) mean "
-        "casualties grow mostly with one's own size, barely with the enemy's, and less than in "
-        "proportion to duration: none of the textbook Lanchester laws, close to Dupuy's "
-        "verities (no direct relation between force ratio and casualty rates; rates fall with "
-        "each day).",
-        "- The winner terms were chosen on the same cross-validation; the project's 133 "
-        "withheld CDB90 battles are the honest check.",
+        "- Read `p`, `q`, `r` as the exponents of a battle of 10,000 against 10,000 lasting one "
+        f"day: attacker {_fmt(att.exponents[0])}, {_fmt(att.exponents[1])}, "
+        f"{_fmt(att.exponents[2])}; defender {_fmt(dfn.exponents[0])}, "
+        f"{_fmt(dfn.exponents[1])}, {_fmt(dfn.exponents[2])}. Casualties grow mostly with "
+        "one's own size, barely with the enemy's, and less than in proportion to duration: none "
+        "of the textbook Lanchester laws, close to Dupuy's verities (no direct relation between "
+        "force ratio and casualty rates; rates fall with each day). The second-order "
+        "coefficients are individually imprecise (large standard errors, correlated); read them "
+        "together through the local exponents above.",
+        "- The winner terms were chosen on the same cross-validation, so its winner score is "
+        "slightly optimistic; choosing term groups inside the training folds instead (forward "
+        "selection by an inner cross-validation) scored lower. Neither TNDM's posture, terrain "
+        "and weather factors as fixed priors on the force ratio, nor the casualty model's "
+        "predicted fractional-loss ratio as an input, nor year or force-ratio nonlinearities "
+        "raised the out-of-fold accuracy: the pre-battle columns of CDB90 carry little "
+        "information about the winner. The project's 133 withheld CDB90 battles are the honest "
+        "check.",
         "",
     ]
     if scores is not None:
