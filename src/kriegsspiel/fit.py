@@ -323,7 +323,9 @@ def _stderr(problem: _Problem, theta: FloatArray, jac: FloatArray, ss: float) ->
     g = problem.params_jacobian(theta)
     se = np.sqrt(np.maximum(np.diag(g @ cov_theta @ g.T), 0.0))
     lo, hi = problem.bounds()
-    se[2:][(theta[2:] <= lo[2:]) | (theta[2:] >= hi[2:])] = math.nan  # at a bound: none
+    shape, lo_shape, hi_shape = theta[2:], np.array(lo[2:]), np.array(hi[2:])
+    at_bound = np.isclose(shape, lo_shape, atol=1e-8) | np.isclose(shape, hi_shape, atol=1e-8)
+    se[2:][at_bound] = math.nan
     return {name: float(v) for name, v in zip(problem.names, se, strict=True)}
 
 

@@ -9,11 +9,13 @@ import typer
 from kriegsspiel.cli import (
     battle,  # registers its command
     experiment_cmds,  # registers compare, sweep, sensitivity, whatif
+    fit,  # registers fit
     predict,  # registers predict
     report_cmds,  # registers report, replay
     run,  # registers run
     scenario_cmds,  # registers check, schema, scenarios
     validate_cdb90,  # registers validate cdb90, validate all
+    validate_iwojima,  # registers validate iwojima
 )
 from kriegsspiel.cli._app import app
 from kriegsspiel.errors import KriegsspielError
@@ -23,11 +25,13 @@ __all__ = ["app", "main"]
 _COMMAND_MODULES = (
     battle,
     experiment_cmds,
+    fit,
     predict,
     report_cmds,
     run,
     scenario_cmds,
     validate_cdb90,
+    validate_iwojima,
 )
 
 

@@ -1,0 +1,1 @@
+"""Validation of the models against real battles (one module per battle or data set)."""
