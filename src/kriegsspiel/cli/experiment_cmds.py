@@ -199,11 +199,37 @@ def sensitivity(
     Console().print(table)
 
 
+def _list_whatifs(scenario: str, json_out: bool) -> None:
+    from kriegsspiel.scenario import load
+
+    sc = load(scenario)
+    rows = [
+        {"name": name, "title": w.title, "history": w.history, "sources": w.sources,
+         "overrides": w.overrides, "scenario": w.scenario}
+        for name, w in sc.whatifs.items()
+    ]  # fmt: skip
+    if json_out:
+        emit_json({"scenario": sc.meta.name, "whatifs": rows})
+        return
+    if not rows:
+        typer.echo(f"{sc.meta.name} has no what-ifs", err=True)
+    for name, w in sc.whatifs.items():
+        typer.echo(f"{name}: {w.title}")
+        typer.echo(f"    {w.history}")
+        runs = f"scenario {w.scenario}" if w.scenario else "; ".join(w.overrides or ())
+        typer.echo(f"    runs: {runs}")
+
+
 @app.command()
 def whatif(
     scenario: Annotated[str, typer.Argument(help="Shipped scenario name or file.")],
-    name: Annotated[str, typer.Argument(help="The scenario's named what-if.")],
-    out: Out,
+    name: Annotated[str | None, typer.Argument(help="The scenario's what-if (see --list).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output folder: DIR/baseline and DIR/NAME.")
+    ] = None,
+    list_: Annotated[
+        bool, typer.Option("--list", help="List the scenario's what-ifs and their history.")
+    ] = False,
     reps: Reps = 1000,
     seed: Seed = 1,
     block: BlockOpt = DEFAULT_BLOCK_SIZE,
@@ -215,10 +241,25 @@ def whatif(
     quiet: Quiet = False,
     json_out: JsonOut = False,
 ) -> None:
-    """Run the baseline and a named what-if with common random numbers, and compare them."""
+    """Run the baseline and a named what-if with common random numbers, and compare them.
+
+    Both runs use the same seed and block size, so replication r of each draws the same random
+    numbers (a paired comparison).
+    """
+    if list_:
+        _list_whatifs(scenario, json_out)
+        return
+    if name is None:
+        from kriegsspiel.scenario import load
+
+        names = ", ".join(load(scenario).whatifs) or "none"
+        raise InputError("NAME", f"a what-if of {scenario} ({names}; --list explains them)")
+    if out is None:
+        raise InputError("--out", "an output folder for the baseline and the what-if runs")
+    variant_scenario, variant_overrides = scenario_whatif(scenario, name)
     base = parse_overrides(set_ or [])
     baseline = scenario_task(scenario, base)
-    variant = scenario_task(scenario, {**base, **scenario_whatif(scenario, name)})
+    variant = scenario_task(variant_scenario, {**base, **variant_overrides})
     backend = Backend.choose(workers=workers, scheduler=scheduler, processes=processes)
     a, b = run_many(
         [(out / "baseline", baseline), (out / name, variant)], replications=reps, seed=seed,

@@ -37,6 +37,7 @@ def _summary(sc: Scenario) -> dict[str, Any]:
         "objectives": [o.id for o in sc.objectives],
         "sources": len(sc.sources),
         "assumptions": len(assumptions(sc)),
+        "whatifs": list(sc.whatifs),
         "content_hash": content_hash(sc),
     }
 
@@ -80,6 +81,7 @@ def check(
     typer.echo(f"    events: {events or 'none'}")
     typer.echo(f"    objectives: {', '.join(info['objectives']) or 'none'}")
     typer.echo(f"    {info['sources']} sources, {info['assumptions']} assumptions")
+    typer.echo(f"    what-ifs: {', '.join(info['whatifs']) or 'none'}")
     typer.echo(f"    sha256 {info['content_hash']}")
 
 
@@ -111,13 +113,15 @@ def scenarios(
         rows.append({
             "name": name, "title": sc.meta.title,
             "start": sc.meta.start.isoformat(), "end": sc.meta.end.isoformat(),
-            "units": len(sc.units), "events": len(sc.events),
+            "units": len(sc.units), "events": len(sc.events), "whatifs": list(sc.whatifs),
         })  # fmt: skip
     if json_out:
         emit_json(rows)
         return
     width = max((len(r["name"]) for r in rows), default=0)
     for r in rows:
+        whatifs = f"; what-ifs: {', '.join(r['whatifs'])}" if r["whatifs"] else ""
         typer.echo(
-            f"{r['name']:<{width}}  {r['title']}  ({r['units']} units, {r['events']} events)"
+            f"{r['name']:<{width}}  {r['title']}  "
+            f"({r['units']} units, {r['events']} events{whatifs})"
         )

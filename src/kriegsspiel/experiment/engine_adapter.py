@@ -16,7 +16,7 @@ from typing import Any, cast
 
 import pandas as pd
 
-from kriegsspiel.errors import InputError, KriegsspielError
+from kriegsspiel.errors import KriegsspielError
 from kriegsspiel.experiment.task import Block, BlockTask
 
 __all__ = [
@@ -56,14 +56,12 @@ def _json_value(raw: str, value: Any) -> Any:
 
 def parse_overrides(items: list[str]) -> dict[str, Any]:
     """``["key.path=value", ...]`` (values as TOML, as for ``--set``) to a mapping."""
-    from kriegsspiel.scenario.overrides import parse_value
+    from kriegsspiel.scenario.overrides import parse_value, split_override
 
     out: dict[str, Any] = {}
     for item in items:
-        key, sep, raw = item.partition("=")
-        if not sep or not key.strip():
-            raise InputError(f"--set {item}", "key.path=value")
-        out[key.strip()] = _json_value(raw, parse_value(raw))
+        key, raw = split_override(item)  # the first `=` outside [field=value] selectors
+        out[key] = _json_value(raw, parse_value(raw))
     return out
 
 
@@ -132,13 +130,19 @@ def scenario_assumptions(name_or_path: str) -> dict[str, tuple[float, float]]:
     return found
 
 
-def scenario_whatif(name_or_path: str, name: str) -> dict[str, Any]:
-    """The overrides of the scenario's named what-if (its ``whatifs`` table)."""
+def scenario_whatif(name_or_path: str, name: str) -> tuple[str, dict[str, Any]]:
+    """What the scenario's what-if ``name`` runs: (scenario name or path, overrides).
+
+    An overrides what-if runs the same scenario with its overrides; a ``scenario = "..."``
+    what-if runs that shipped scenario without overrides.
+
+    Raises:
+        InputError: the scenario has no what-if of that name (the message lists them).
+    """
+    from kriegsspiel.scenario.whatifs import whatif
+
     text, file = _read(name_or_path)
-    whatifs = getattr(_scenario(text, file, "{}"), "whatifs", None) or {}
-    if name not in whatifs:
-        known = ", ".join(sorted(whatifs)) or "none"
-        raise InputError("what-if", f"one of the scenario's what-ifs ({known})", name)
-    entry = whatifs[name]
-    overrides = getattr(entry, "overrides", entry)
-    return dict(overrides)
+    entry = whatif(_scenario(text, file, "{}"), name)
+    if entry.scenario is not None:
+        return entry.scenario, {}
+    return name_or_path, parse_overrides(list(entry.overrides or ()))

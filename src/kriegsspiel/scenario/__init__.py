@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from kriegsspiel.scenario.overrides import Assumption, apply_overrides, assumptions
     from kriegsspiel.scenario.problems import Problem, ScenarioError
     from kriegsspiel.scenario.registry import shipped
-    from kriegsspiel.scenario.schema import Scenario, Side, Unit
+    from kriegsspiel.scenario.schema import Scenario, Side, Unit, WhatIf
+    from kriegsspiel.scenario.whatifs import variant, whatif
 
 _WHERE = {
     "content_hash": "loader",
@@ -31,6 +32,9 @@ _WHERE = {
     "Scenario": "schema",
     "Side": "schema",
     "Unit": "schema",
+    "WhatIf": "schema",
+    "variant": "whatifs",
+    "whatif": "whatifs",
 }
 
 __all__ = [
@@ -40,6 +44,7 @@ __all__ = [
     "ScenarioError",
     "Side",
     "Unit",
+    "WhatIf",
     "apply_overrides",
     "assumptions",
     "content_hash",
@@ -48,6 +53,8 @@ __all__ = [
     "resolve",
     "shipped",
     "validate",
+    "variant",
+    "whatif",
 ]
 
 

@@ -1,7 +1,8 @@
 """Change a scenario by key path (``units[air].sorties=0``) and list its assumptions.
 
 Key paths: dotted names, ``[n]`` for the n-th list entry, ``[some-id]`` for the entry whose
-``id`` is ``some-id``, ``[*]`` for every entry. Values are TOML values (``20``, ``false``,
+``id`` is ``some-id``, ``[field=value]`` for every entry whose ``field`` is ``value``
+(``events[kind=air_strike]``), ``[*]`` for every entry. Values are TOML values (``20``, ``false``,
 ``"text"``, ``{ value = 3, source = "S1" }``); a bare word is taken as a string and ``none``
 clears an optional key. Setting a number where the file has a Quantity keeps its provenance
 but marks it as an assumption whose range is widened to include the new value.
@@ -41,6 +42,21 @@ def parse_path(path: str) -> list[str | tuple[str]]:
     return out
 
 
+def split_override(item: str) -> tuple[str, str]:
+    """Split ``"key.path=value"`` at the first ``=`` outside brackets (selectors may hold one)."""
+    depth = 0
+    for i, char in enumerate(item):
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth = max(depth - 1, 0)
+        elif char == "=" and depth == 0:
+            if item[:i].strip():
+                return item[:i].strip(), item[i + 1 :]
+            break
+    raise InputError(f"--set {item}", "key.path=value")
+
+
 def parse_value(text: str) -> Any:
     """A TOML value, ``none`` for None, or else the text itself as a string."""
     if text.strip() == "none":
@@ -61,10 +77,27 @@ def _select(node: Any, sel: str, path: str) -> list[int]:
         if not -len(node) <= i < len(node):
             raise InputError(f"--set {path}", f"an index below {len(node)}", i)
         return [i % len(node)]
+    field, eq, want = sel.partition("=")
+    if eq:
+        hits = [i for i, item in enumerate(node) if _matches(item, field.strip(), want.strip())]
+        if not hits:
+            expected = f"an entry with {field.strip()} = {want.strip()!r}: none has"
+            raise InputError(f"--set {path}", expected)
+        return hits
     hits = [i for i, item in enumerate(node) if isinstance(item, dict) and item.get("id") == sel]
     if not hits:
         raise InputError(f"--set {path}", f"an existing id in [{sel}]: none has id {sel!r}")
     return hits
+
+
+def _matches(item: Any, field: str, want: str) -> bool:
+    """Whether a list entry's ``field`` equals ``want`` (written as in a key path)."""
+    if not isinstance(item, dict) or field not in item:
+        return False
+    value = item[field]
+    if isinstance(value, bool):
+        return want == str(value).lower()
+    return isinstance(value, str | int | float) and str(value) == want
 
 
 def _new_value(old: Any, new: Any) -> Any:
@@ -134,10 +167,8 @@ def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any] | Iterable[
         pairs = list(overrides.items())
     else:
         for item in overrides:
-            key, sep, raw = item.partition("=")
-            if not sep:
-                raise InputError(f"--set {item}", "key.path=value")
-            pairs.append((key.strip(), parse_value(raw)))
+            key, raw = split_override(item)
+            pairs.append((key, parse_value(raw)))
     if len(pairs) > MAX_OVERRIDES:
         raise InputError("--set", f"at most {MAX_OVERRIDES} overrides", len(pairs))
     data = scenario.model_dump(mode="json")

@@ -1,7 +1,7 @@
 """The scenario file's models, one per section.
 
 Sections: ``[meta]``, ``[sources]``, ``[terrain]``, ``[weather]``, ``[sides.*]``, ``[[units]]``,
-``[[events]]``, ``[[objectives]]``, ``[[departures]]``, ``[[adjustments]]``.
+``[[events]]``, ``[[objectives]]``, ``[[departures]]``, ``[[adjustments]]``, ``[whatifs.*]``.
 
 All models are frozen and reject unknown keys. A :class:`Scenario` that validates has also
 passed the cross-checks of :mod:`kriegsspiel.scenario.crosscheck` (references, times, places);
@@ -36,6 +36,8 @@ MAX_EVENTS = 5000
 MAX_OBJECTIVES = 100
 MAX_SOURCES = 500
 MAX_SIDES = 8
+MAX_WHATIFS = 100
+MAX_WHATIF_OVERRIDES = 200
 
 UnitType = Literal["infantry", "cavalry", "engineer", "tank", "artillery", "anti_tank", "air"]
 Echelon = Literal[
@@ -241,6 +243,32 @@ class Adjustment(Frozen):
     reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 
 
+Override = Annotated[str, StringConstraints(min_length=3, max_length=2000)]
+
+
+class WhatIf(Frozen):
+    """A named variant: ``overrides`` (``"key.path=value"``, as for ``--set``) or a ``scenario``.
+
+    ``history`` is the sentence of history behind it, citing ``sources`` (keys of [sources]).
+    Every override must apply cleanly (checked at load); ``scenario`` names a shipped scenario
+    to run instead of this one (e.g. another account of the same battle).
+    """
+
+    title: Name
+    history: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    sources: list[SourceKey] = Field(default_factory=list, max_length=50)
+    overrides: list[Override] | None = Field(
+        default=None, min_length=1, max_length=MAX_WHATIF_OVERRIDES
+    )
+    scenario: Id | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> WhatIf:
+        if (self.overrides is None) == (self.scenario is None):
+            raise ValueError('give exactly one of `overrides = [...]` and `scenario = "NAME"`')
+        return self
+
+
 class Scenario(Frozen):
     """A whole scenario file, validated and cross-checked."""
 
@@ -254,6 +282,7 @@ class Scenario(Frozen):
     objectives: list[Objective] = Field(default_factory=list, max_length=MAX_OBJECTIVES)
     departures: list[Departure] = Field(default_factory=list, max_length=200)
     adjustments: list[Adjustment] = Field(default_factory=list, max_length=200)
+    whatifs: dict[Id, WhatIf] = Field(default_factory=dict, max_length=MAX_WHATIFS)
 
     @model_validator(mode="after")
     def _cross_check(self) -> Scenario:
