@@ -185,3 +185,12 @@ def test_bad_arguments_are_input_errors():
         fit(s, "square", on="casualties")  # type: ignore[arg-type]
     with pytest.raises(InputError, match="train_until: at least 5 training days"):
         fit(s, "auto", train_until=3)
+
+
+def test_a_parameter_the_data_do_not_see_gets_no_standard_error():
+    # logarithmic law: X's losses (a X) do not depend on Y, so b is not identified when only
+    # X is observed; its standard error is reported as missing, a's is finite
+    s = synthetic("logarithmic", 0.02, 0.03, noise=1.0, observe_y=False)
+    r = fit(s, "logarithmic")
+    assert math.isnan(r.stderr["b"]) and r.to_dict()["stderr"]["b"] is None
+    assert 0 < r.stderr["a"] < 0.05 * r.params["a"]

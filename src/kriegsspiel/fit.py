@@ -314,14 +314,20 @@ def _stderr(problem: _Problem, theta: FloatArray, jac: FloatArray, ss: float) ->
     """Standard errors from ``cov_θ = s² (JᵀJ)⁻¹`` with ``s² = SS_res / (n - k)``.
 
     They are carried to the reported parameters by the delta method: ``cov = G cov_θ Gᵀ`` with
-    ``G = d params / dθ``. A shape parameter at a bound of its range gets none (NaN).
+    ``G = d params / dθ``. A shape parameter at a bound of its range, or a parameter the
+    residuals do not depend on (Y's rate in the logarithmic law when only X is observed),
+    gets none (NaN), and the other errors are conditional on it.
     """
     m, k = jac.shape
     if m <= k:
         return dict.fromkeys(problem.names, math.nan)
-    cov_theta = ss / (m - k) * np.linalg.pinv(jac.T @ jac)
+    norms = np.linalg.norm(jac, axis=0)
+    free = norms > 1e-10 * max(float(norms.max()), 1e-300)  # the data move these parameters
+    cov_theta = np.zeros((k, k))
+    cov_theta[np.ix_(free, free)] = ss / (m - k) * np.linalg.pinv(jac[:, free].T @ jac[:, free])
     g = problem.params_jacobian(theta)
     se = np.sqrt(np.maximum(np.diag(g @ cov_theta @ g.T), 0.0))
+    se[~free] = math.nan  # the others' errors are conditional on these staying where they are
     lo, hi = problem.bounds()
     shape, lo_shape, hi_shape = theta[2:], np.array(lo[2:]), np.array(hi[2:])
     at_bound = np.isclose(shape, lo_shape, atol=1e-8) | np.isclose(shape, hi_shape, atol=1e-8)
