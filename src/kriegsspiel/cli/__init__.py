@@ -38,7 +38,20 @@ _COMMAND_MODULES = (
 def main() -> None:
     """Run the CLI; a user mistake becomes one line on stderr and exit status 2."""
     try:
-        app()
+        code = app(standalone_mode=False)
     except KriegsspielError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    except (KeyboardInterrupt, typer.Abort):
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        # click's usage errors (a bad flag or value): one line instead of a framed box
+        message, exit_code = getattr(exc, "format_message", None), getattr(exc, "exit_code", None)
+        if not (callable(message) and isinstance(exit_code, int)):
+            raise
+        text = str(message()).strip()
+        if text:  # empty when a bare command group printed its help
+            typer.echo(f"error: {text}", err=True)
+        sys.exit(exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
