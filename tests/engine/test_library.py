@@ -56,3 +56,14 @@ def test_a_value_without_a_defined_source_is_rejected() -> None:
     text = '[sources]\nA = "x"\n[morale]\nx = { value = 5, source = "A", low = 6, high = 7 }\n'
     with pytest.raises(InputError, match="low <= value <= high"):
         parse_library(text)
+
+
+def test_docs_parameters_md_is_the_library() -> None:
+    from pathlib import Path
+
+    from kriegsspiel.engine.library import markdown
+
+    doc = Path(__file__).parents[2] / "docs" / "parameters.md"
+    assert doc.read_text(encoding="utf-8") == markdown(load_library()), (
+        "docs/parameters.md is stale: regenerate it with kriegsspiel.engine.library.markdown"
+    )

@@ -9,6 +9,7 @@ atomically.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -32,7 +33,7 @@ def run(
     ] = 1,
     block: Annotated[int, typer.Option("--block", help="Replications per block.")] = DEFAULT_BLOCK,
     workers: Annotated[
-        int | None, typer.Option(help="Worker processes (default: this one).")
+        int | None, typer.Option(help="Worker processes (default: one per core; 1: serial).")
     ] = None,
     resume: Annotated[bool, typer.Option(help="Finish an interrupted run in --out.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
@@ -61,7 +62,11 @@ def run(
         scenario=sc.meta.name,
         scenario_hash=content_hash(sc),
     )
-    backend = Backend.choose(workers=workers, processes=True) if workers else Backend()
+    if workers is not None and workers < 1:
+        raise InputError("--workers", "a whole number >= 1", workers)
+    blocks = -(-reps // block)
+    n = min(workers or os.cpu_count() or 1, blocks)
+    backend = Backend.choose(workers=n, processes=True) if n > 1 else Backend()
     results = run_experiment(
         task,
         out,

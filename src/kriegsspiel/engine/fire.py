@@ -291,30 +291,34 @@ def _apply(
 
 
 def direct_fire(arr: BattleArrays, st: State, con: Contacts, env: Environment, out: Losses) -> None:
-    """Aimed fire of every unit at its target (square law).
+    """Aimed fire of every unit at its targets (square law).
 
-    A unit whose nearest enemy is armour it cannot hurt fires at the nearest other enemy.
+    When a unit's nearest enemy is armour, its weapons that can penetrate it fire at it and the
+    rest fire at the nearest other enemy; otherwise everything fires at the nearest enemy.
     """
     p, ter = arr.params, arr.terrain
+    k = arr.band_edges.size
+
+    def band_of(d: FloatArray) -> tuple[IntArray, BoolArray]:
+        band = np.searchsorted(arr.band_edges, d, side="left")
+        return np.minimum(band, k - 1), band < k
+
     b, u = np.nonzero(con.target >= 0)
     if b.size == 0:
         return
-    k = arr.band_edges.size
-
-    def firepower(j: IntArray, d: FloatArray) -> FloatArray:
-        band = np.searchsorted(arr.band_edges, d, side="left")
-        in_range = band < k
-        band = np.minimum(band, k - 1)
-        armour = arr.utype[j] == TANK
-        out: FloatArray = np.where(armour, arr.fp_at[u, band], arr.fp[u, band]) * in_range
-        return out
-
     j = con.target[b, u]
-    fp = firepower(j, con.dist[b, u])
-    switch = (fp <= 0) & (con.soft[b, u] >= 0)
-    if switch.any():
-        j = np.where(switch, con.soft[b, u], j)
-        fp = np.where(switch, firepower(j, con.soft_dist[b, u]), fp)
+    band, ok = band_of(con.dist[b, u])
+    armour = arr.utype[j] == TANK
+    fp_main = np.where(armour, arr.fp_at[u, band], arr.fp[u, band]) * ok
+    # the weapons that cannot hurt the armour in front turn on the nearest soft target
+    sb, su = b[armour], u[armour]
+    sj = con.soft[sb, su]
+    has = sj >= 0
+    sb, su, sj = sb[has], su[has], sj[has]
+    band_s, ok_s = band_of(con.soft_dist[sb, su])
+    fp_soft = np.maximum(arr.fp[su, band_s] - arr.fp_at[su, band_s], 0.0) * ok_s
+    b, u, j = np.concatenate([b, sb]), np.concatenate([u, su]), np.concatenate([j, sj])
+    fp = np.concatenate([fp_main, fp_soft])
     keep = fp > 0
     b, u, j, fp = b[keep], u[keep], j[keep], fp[keep]
     if b.size == 0:

@@ -244,3 +244,58 @@ def load_library() -> Library:
     """The shipped library (parsed once per process)."""
     text = resources.files("kriegsspiel.engine").joinpath("library.toml").read_text("utf-8")
     return parse_library(text)
+
+
+_DOC_HEADER = """# Combat-parameter library
+
+Generated from `src/kriegsspiel/engine/library.toml` by
+`kriegsspiel.engine.library.markdown` (a test keeps this file in step with the library). Every
+value names its source tag (listed at the end); status **S** = sourced, **D** = derived by
+arithmetic from sourced numbers, **E** = estimated (a judgement; its reason is in the note).
+The range is the published spread or the span used for sensitivity analysis. The engine reads
+these values once per run; a scenario may change one only by a named `[[adjustments]]` entry
+with its reason. How the engine uses each group is described in `docs/engine.md`.
+
+**The one calibrated constant.** The lethality scale `c` (casualties per hour per unit of
+dispersed OLI) is fixed so that a division-size force (TNDM size factor 1) attacking an equal
+defender at vulnerability 1 loses the QJM standard attacker rate, 2.8 % a day [D1]; the per-man
+lethality of the reference force is that of the reference battalion in `[calibration]`.
+Smaller forces lose more by the TNDM size factor of `[size]` [D2][D5]. Nothing here was fitted
+to the outcome of any battle the shipped scenarios describe.
+"""
+
+
+def markdown(lib: Library) -> str:
+    """The library as a Markdown reference (``docs/parameters.md``)."""
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = [_DOC_HEADER]
+    group = ""
+    for path, p in lib.rows():
+        head = (
+            ".".join(path.split(".")[:2])
+            if path.startswith(("weapons.", "aircraft."))
+            else path.split(".")[0]
+        )
+        if head != group:
+            group = head
+            title = lib.weapons[head.split(".")[1]].name if head.startswith("weapons.") else head
+            lines += [
+                "",
+                f"## {title}",
+                "",
+                "| key | value | range | status | source | note |",
+                "|---|---|---|---|---|---|",
+            ]
+        span = "" if p.low is None or p.high is None else f"{p.low:g}-{p.high:g}"
+        lines.append(
+            f"| `{path}` | {p.value:g} | {span} | {p.status} | {p.source} | {cell(p.note)} |"
+        )
+    if lib.aliases:
+        lines += ["", "## Aliases", "", "| alias | weapon |", "|---|---|"]
+        lines += [f"| `{a}` | `{w}` |" for a, w in lib.aliases.items()]
+    lines += ["", "## Sources", ""]
+    lines += [f"* **[{tag}]** {cell(text)}" for tag, text in lib.sources.items()]
+    return "\n".join(lines) + "\n"

@@ -59,7 +59,6 @@ class EngineParams:
     burned_fraction: float
     repaired_fraction: float
     repair_hours: float
-    suppressed_loss: float
     neutralized_loss: float
     breakpoint_attacker: float
     breakpoint_defender: float
@@ -71,10 +70,7 @@ class EngineParams:
     detect_fog: float
     contact: float
     battle_area: float
-    foot_road: float
-    foot_cross: float
     foot_assault: float
-    wheeled_cross: float
     move_night: float
     move_fog: float
     assault_range: float
@@ -125,7 +121,6 @@ class EngineParams:
             burned_fraction=v("tanks.burned_fraction"),
             repaired_fraction=v("tanks.repaired_on_site_fraction"),
             repair_hours=v("tanks.repair_hours"),
-            suppressed_loss=v("morale.suppressed_loss"),
             neutralized_loss=v("morale.neutralized_loss"),
             breakpoint_attacker=v("morale.attacker_breakpoint"),
             breakpoint_defender=v("morale.defender_breakpoint"),
@@ -137,10 +132,7 @@ class EngineParams:
             detect_fog=v("detection.fog_range_m"),
             contact=v("detection.contact_m"),
             battle_area=v("detection.battle_area_m"),
-            foot_road=v("movement.foot_road_kmh"),
-            foot_cross=v("movement.foot_cross_kmh"),
             foot_assault=v("movement.foot_assault_kmh"),
-            wheeled_cross=v("movement.wheeled_cross_kmh"),
             move_night=v("movement.night_factor"),
             move_fog=v("movement.fog_factor"),
             assault_range=v("movement.assault_range_m"),
