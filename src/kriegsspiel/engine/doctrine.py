@@ -10,7 +10,8 @@
   holds, or that is contested and was not its side's, counter-attacks it. A unit whose losses
   since its last order or rally reach the breakpoint (attacker or defender) breaks: it
   withdraws to its rally point and rallies after the rally time, then resumes its standing
-  order with its strength as the new reference.
+  order with its strength as the new reference. A unit that has lost 40 % of its initial
+  strength attacks no more (it holds where it is).
 * **Assaults.** On a contested objective the side that held it last defends; attackers whose
   combat power there reaches the defenders' push them off at the QJM advance rate for that
   power ratio and defence (see :func:`assaults`).
@@ -29,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kriegsspiel.engine.arrays import (
+    A_ADVANCE,
     A_ASSAULT,
     A_COUNTER,
     A_DIG_IN,
@@ -361,6 +363,16 @@ def behave(
         st.posture = np.where(rally, P_DEFENDING, st.posture)
         st.hold_since = np.where(rally, k, st.hold_since)
         trace.log(k, "rally", rally, st.men)
+    # the 40 % rule: a unit that has lost that share of its strength attacks no more
+    initial = np.where(arr.utype == TANK, arr.vehicles0, arr.men0)
+    spent = st.strength(arr) <= (1.0 - p.ineffective) * initial[None, :]
+    offensive = np.isin(st.action, (A_ADVANCE, A_ASSAULT, A_COUNTER)) & spent & ~st.broken
+    if offensive.any():
+        st.action = np.where(offensive, A_HOLD, st.action)
+        st.tx = np.where(offensive, st.x, st.tx)
+        st.ty = np.where(offensive, st.y, st.ty)
+        st.posture = np.where(offensive, P_DEFENDING, st.posture)
+        st.hold_since = np.where(offensive, k, st.hold_since)
     to_go = np.hypot(st.tx - st.x, st.ty - st.y)
     going = np.isin(st.action, MOVING_ACTIONS) & ~st.broken
     has_obj = st.objective >= 0
@@ -387,7 +399,7 @@ def behave(
     st.hold_since = np.where(reached, k, st.hold_since)
     going &= ~reached
     # counter-attack an objective the enemy holds, or clear a contested one the side did not hold
-    ready = alive & ~st.broken & (st.action == A_HOLD) & (st.strength(arr) >= 0.5 * st.ref)
+    ready = alive & ~st.broken & ~spent & (st.action == A_HOLD)
     lost = has_obj & (holder >= 0) & (holder != arr.side[None, :])
     counter = ready & (lost | (contested & ~ours))
     if counter.any():

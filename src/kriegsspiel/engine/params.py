@@ -63,6 +63,7 @@ class EngineParams:
     breakpoint_attacker: float
     breakpoint_defender: float
     suppression_recovery: float
+    ineffective: float
     rally_hours: float
     morale_floor: float
     detect_day: float
@@ -125,6 +126,7 @@ class EngineParams:
             breakpoint_attacker=v("morale.attacker_breakpoint"),
             breakpoint_defender=v("morale.defender_breakpoint"),
             suppression_recovery=v("morale.suppression_recovery_per_hour"),
+            ineffective=v("morale.ineffective_loss"),
             rally_hours=v("morale.rally_hours"),
             morale_floor=v("morale.morale_floor_factor"),
             detect_day=v("detection.day_range_m"),
