@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from kriegsspiel.engine.library import load_library, parse_library
 from kriegsspiel.engine.params import EngineParams
 from kriegsspiel.errors import InputError
+from kriegsspiel.laws import helmbold_rates
 
 
 def test_every_value_names_a_defined_source_and_a_consistent_range() -> None:
@@ -31,12 +33,25 @@ def test_qjm_posture_factors_are_the_published_ones() -> None:
     assert 3.0 <= lib.value("weapons.t26.speed_marsh_kmh") <= 4.0
 
 
-def test_lethality_scale_reproduces_the_qjm_standard_attacker_rate() -> None:
+def test_the_casualty_law_is_the_cdb90_fit_in_reference_units() -> None:
     lib = load_library()
     p = EngineParams.from_library(lib)
-    rho = lib.value("calibration.reference_oli_per_man")
-    # a unit of N men facing an equal unit (N * rho OLI) for 24 h loses 2.8 % of N
-    assert p.lethality * rho * 24.0 == pytest.approx(0.028)
+    # the evidence model's formula: C_att = k * D**p * A**q men per day (strengths in men)
+    k = 10 ** lib.value("calibration.attacker_log10_k")
+    pa, qa = lib.value("calibration.attacker_p"), lib.value("calibration.attacker_q")
+    attackers, defenders = 20_000.0, 5_000.0
+    fit = k * defenders**pa * attackers**qa
+    men = p.reference_men
+    loss, _ = helmbold_rates(
+        np.array([attackers / men]),
+        np.array([defenders / men]),
+        np.array([[p.attacker_k]]),
+        np.zeros((1, 1)),
+        p.attacker_law,
+    )
+    assert loss[0] == pytest.approx(fit, rel=1e-12)
+    # Dupuy's verity: casualties barely grow with the enemy's strength
+    assert p.attacker_law.px < 0.2 and p.defender_law.px < 0.2
 
 
 def test_overrides_replace_values_and_unknown_paths_are_user_errors() -> None:

@@ -67,7 +67,7 @@ def _air_battle(fog: bool) -> BattleArrays:
     arr = battle(
         [(0.0, 0.0), (0.0, 0.0)],
         [0, 1],
-        [100.0, 800.0],
+        [100.0, 3000.0],
         [0.0, 0.0],
         n_steps=24,
         utype=np.array([AIR, 0]),
@@ -79,7 +79,7 @@ def _air_battle(fog: bool) -> BattleArrays:
         air_end=np.array([12]),
         air_unit=np.array([0]),
         air_target=np.array([[0.0, 0.0]]),
-        air_sorties=np.array([60.0]),
+        air_sorties=np.array([600.0]),
         air_bomb_kg=np.array([1000.0]),
     )
     return replace(arr, events=ev, fog=np.full(24, fog))
@@ -88,8 +88,8 @@ def _air_battle(fog: bool) -> BattleArrays:
 def test_fog_grounds_air_strikes() -> None:
     clear, _ = simulate(_air_battle(fog=False), 100, np.random.default_rng(2))
     foggy, trace = simulate(_air_battle(fog=True), 100, np.random.default_rng(2))
-    assert clear.men[:, 1].mean() < 800.0 - 5.0  # bombs hit in clear weather
-    assert np.all(foggy.men[:, 1] == 800.0)  # and not at all in fog
+    assert clear.men[:, 1].mean() < 3000.0 - 5.0  # bombs hit in clear weather
+    assert np.all(foggy.men[:, 1] == 3000.0)  # and not at all in fog
     assert np.all(foggy.air_lost == 0.0)
     kinds = trace.log_kind[:, : int(trace.log_count.min())]
     assert (kinds == EVENT_KINDS.index("aborted")).any()

@@ -33,11 +33,13 @@ from kriegsspiel.engine import doctrine
 from kriegsspiel.engine.arrays import BattleArrays
 from kriegsspiel.engine.fire import (
     Environment,
+    Fire,
     Losses,
     acquire,
     air_strikes,
     direct_fire,
     indirect_fire,
+    resolve,
 )
 from kriegsspiel.engine.movement import move
 from kriegsspiel.engine.state import State, initial_state
@@ -198,7 +200,7 @@ def simulate(
         env1 = _environment(arr, k, arr.dt_h)
         con = acquire(arr, st, alive, env1)
         if k % per_hour == 0:
-            doctrine.force_size(arr, st, alive)
+            doctrine.battle_areas(arr, st, alive)
             doctrine.assaults(arr, st, alive, rng, 1.0, k, trace)
             doctrine.control_and_intel(arr, st, alive, con, rng, k, trace)
             trace.log(k, "move", moved > 100.0, moved)
@@ -222,16 +224,17 @@ def simulate(
         hours = steps * arr.dt_h
         env = _environment(arr, k, hours)
         moved += move(arr, st, plan, hours)
-        loss = Losses.zeros(st.men.shape)
+        fire = Fire.empty(st.men.shape)
         if not quiet:
-            direct_fire(arr, st, con, env, loss)
-            rounds = indirect_fire(arr, st, alive, con, env, programme, prog_xy, loss)
+            direct_fire(arr, st, con, env, fire)
+            rounds = indirect_fire(arr, st, alive, con, env, programme, prog_xy, fire)
             st.ammo = np.maximum(st.ammo - rounds, 0.0)
         st.ammo = np.minimum(st.ammo + arr.resupply_per_hour * hours, arr.ammo0)
         sorties, air_xy, air_oli = _air(arr, k, steps)
         if sorties.any():
             doctrine.fly(arr, st, rng, env, sorties, trace, k)
-            air_strikes(arr, st, alive, env, sorties, air_xy, air_oli, loss)
+            air_strikes(arr, st, alive, env, sorties, air_xy, air_oli, fire)
+        loss = resolve(arr, st, fire, con, env)
         strength_before = st.strength(arr).copy()
         _draw_losses(arr, st, rng, loss, hours, trace, k)
         fired += loss.inflicted

@@ -116,27 +116,17 @@ def _men_on_objectives(arr: BattleArrays, st: State, alive: BoolArray) -> FloatA
     return out
 
 
-def force_size(arr: BattleArrays, st: State, alive: BoolArray) -> None:
-    """Update each unit's TNDM size factor from its side's strength in the battle area.
+def battle_areas(arr: BattleArrays, st: State, alive: BoolArray) -> None:
+    """Update ``st.near``: for each unit, the live units of its side within the battle area.
 
-    The force a size factor refers to is the side's committed force: the men (tanks, for tank
-    units) of the unit's side on the map within the battle-area radius of the unit.
+    They form the force whose strength, and the fire aimed at which, set the unit's losses.
     """
-    p = arr.params
     cols = np.flatnonzero((arr.utype != AIR) & alive.any(axis=0))
     x, y = st.x[:, cols], st.y[:, cols]
-    on = alive[:, cols]
     d = np.hypot(x[:, :, None] - x[:, None, :], y[:, :, None] - y[:, None, :])
-    same = (arr.side[cols, None] == arr.side[None, cols])[None, :, :] & on[:, None, :]
-    near = (same & (d <= p.battle_area)).astype(float)
-    tank = arr.utype[cols] == TANK
-    men = np.einsum("buv,bv->bu", near, np.where(tank[None, :], 0.0, st.men[:, cols]))
-    veh = np.einsum("buv,bv->bu", near, np.where(tank[None, :], st.veh_op[:, cols], 0.0))
-    st.size[:, cols] = np.where(
-        tank[None, :],
-        p.size_factor(np.maximum(veh, st.veh_op[:, cols]), tanks=True),
-        p.size_factor(np.maximum(men, st.men[:, cols])),
-    )
+    same = (arr.side[cols, None] == arr.side[None, cols])[None, :, :] & alive[:, None, cols]
+    st.near = np.zeros_like(st.near)
+    st.near[:, cols[:, None], cols[None, :]] = same & (d <= arr.params.battle_area)
 
 
 def combat_power(arr: BattleArrays, st: State) -> FloatArray:
@@ -176,7 +166,8 @@ def assaults(
     (inside its area or within assault range of it) reaches the defenders', the defenders are
     forced off at the QJM advance rate for that ratio and defence (hasty; prepared once dug
     in), times the terrain's advance factor: the chance per hour is the rate over the area's
-    radius. Forced defenders break and withdraw to rally.
+    radius. If the defenders are the stronger, the attackers inside are thrown back in the same
+    way (at the inverse ratio, as from a hasty position). Forced units break and withdraw.
     """
     o_n = arr.obj_center.shape[0]
     if o_n == 0 or not st.contested.any():
@@ -198,12 +189,19 @@ def assaults(
     dug = np.einsum("buo,bu->bo", inside & defends, (st.posture == P_DUG_IN).astype(float)) > 0
     r, c = ter.cell(arr.obj_center[:, 0], arr.obj_center[:, 1])
     terrain = ter.factors[ter.cover[r, c], 6][None, :]
-    rate = p.advance_kmh(ratio, dug.astype(float)) * terrain
-    chance = 1.0 - np.exp(-rate / (arr.obj_radius[None, :] / 1000.0) * hours)
-    forced = st.contested & (holder >= 0) & (rng.random(chance.shape) < chance)
-    if not forced.any():
+    radius_km = arr.obj_radius[None, :] / 1000.0
+    # attackers at least as strong push the defenders off (prepared defence once dug in) ...
+    push = p.advance_kmh(ratio, dug.astype(float)) * terrain
+    # ... weaker ones are thrown back by the defenders as from a hasty position in the open
+    repel = p.advance_kmh(1.0 / np.maximum(ratio, 1e-9), np.zeros_like(ratio)) * terrain
+    draw = rng.random(ratio.shape)
+    contest = st.contested & (holder >= 0)
+    forced = contest & (draw < 1.0 - np.exp(-push / radius_km * hours))
+    repelled = contest & ~forced & (draw < 1.0 - np.exp(-repel / radius_km * hours))
+    if not (forced.any() or repelled.any()):
         return
     out = np.einsum("buo,bo->bu", inside & defends, forced.astype(float)) > 0
+    out |= np.einsum("buo,bo->bu", inside & ~defends, repelled.astype(float)) > 0
     out &= ~st.broken
     st.broken |= out
     st.rally_step = np.where(out, k + round(p.rally_hours * 60 / arr.step_minutes), st.rally_step)

@@ -6,12 +6,12 @@ Every firing relation is a (replication, firer) -> target pair, so arrays stay `
   (day, night, fog) if the line of sight is clear, or whatever the line of sight within the
   contact distance; that enemy is its target and counts as *observed* by the side (observers
   for the artillery, evidence for intelligence).
-* **Direct fire** uses the **square law** (aimed fire, ``kriegsspiel.laws``): the target's loss
-  rate is ``c * y`` where ``y`` is the firer's effective firepower (OLI of its weapons in range,
-  scaled by strength, suppression, morale, light, weather, terrain and posture) times the
-  target's vulnerability (posture, terrain casualty factor, weather casualty factor).
-* **Indirect fire and air strikes** use the **linear law** (area fire): the loss rate also
-  grows with the target's density, ``c * y * min(1, men / reference_men)``.
+* **Direct fire, indirect fire and air strikes** each add *effective firepower* (OLI of the
+  weapons in range, scaled by strength, suppression, morale, light, weather, terrain and
+  posture) aimed at a target, with the pair's intensity (:class:`Fire`).
+* :func:`resolve` turns it into losses with the **Helmbold law** of the shared laws
+  (``kriegsspiel.laws.helmbold_rates``) at the engagement level, with the constants fitted on
+  CDB90 battles (see :func:`resolve` and ``docs/engine.md``).
 * Against tanks only weapons that penetrate their armour count; the personnel-equivalent loss
   rate is turned into disabled vehicles by the QJM tank-loss ratio (6 attacking, 3 defending)
   divided by the crew.
@@ -32,31 +32,33 @@ from kriegsspiel.engine.arrays import (
     A_COUNTER,
     AIR,
     MOVING_ACTIONS,
+    P_ATTACKING,
     P_DEFENDING,
     P_DUG_IN,
+    P_MOVING,
     P_RESERVE,
     TANK,
     BattleArrays,
 )
 from kriegsspiel.engine.state import State
-from kriegsspiel.laws import Exponents, get_law, helmbold_rates
+from kriegsspiel.laws import helmbold_rates
 
 __all__ = [
     "Contacts",
     "Environment",
+    "Fire",
     "Losses",
     "acquire",
     "air_strikes",
     "direct_fire",
     "indirect_fire",
+    "resolve",
 ]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
-SQUARE: Exponents = get_law("square").exponents()
-LINEAR: Exponents = get_law("linear").exponents()
 _LOS_SAMPLES = 8
 _EYE_M = 2.0
 
@@ -176,33 +178,6 @@ def _nearest_visible(
     dist[b[ok], own[i[ok]]] = dmin[b[ok], i[ok]]
 
 
-def _engaged_size(
-    arr: BattleArrays,
-    st: State,
-    alive: BoolArray,
-    engaged: BoolArray,
-) -> FloatArray:
-    """TNDM size factor per unit: by the men (tanks for tank units) its side has in contact.
-
-    A unit not in contact counts alone; the size factor is a property of the engaged force,
-    so a battalion split into companies on the scenario map is not penalised for the split.
-    """
-    p = arr.params
-    tank = arr.utype == TANK
-    men = np.where(alive & engaged & ~tank[None, :], st.men, 0.0)
-    veh = np.where(alive & engaged & tank[None, :], st.veh_op, 0.0)
-    onehot = np.zeros((arr.n_units, arr.n_sides))
-    onehot[np.arange(arr.n_units), arr.side] = 1.0
-    side_men = (men @ onehot)[:, arr.side]
-    side_veh = (veh @ onehot)[:, arr.side]
-    n_men = np.maximum(side_men, st.men)
-    n_veh = np.maximum(side_veh, st.veh_op)
-    out: FloatArray = np.where(
-        tank[None, :], p.size_factor(n_veh, tanks=True), p.size_factor(n_men)
-    )
-    return out
-
-
 def _intensity(arr: BattleArrays, action: IntArray) -> FloatArray:
     p = arr.params
     attacking = np.isin(action, MOVING_ACTIONS)
@@ -210,31 +185,15 @@ def _intensity(arr: BattleArrays, action: IntArray) -> FloatArray:
     return np.where(main, p.main_effort, np.where(attacking, 1.0, p.holding))
 
 
-def _vulnerability(
-    arr: BattleArrays,
-    st: State,
-    b: IntArray,
-    j: IntArray,
-    kind: int,
-    env: Environment,
-    size: FloatArray,
-) -> FloatArray:
-    """Target vulnerability: size x posture x terrain casualty x weather casualty factors.
+def _terrain(arr: BattleArrays, st: State, b: IntArray, j: IntArray, kind: int) -> FloatArray:
+    """The terrain factor of a fire type where the target stands.
 
-    ``kind`` selects the extra terrain factor of the fire type (column of the factor table:
-    2 infantry weapons, 3 artillery, 4 air); it scales the fire's effect in that terrain.
+    ``kind`` is the column of the QJM terrain table: 2 infantry weapons, 3 artillery, 4 air.
     """
-    p, ter = arr.params, arr.terrain
+    ter = arr.terrain
     r, c = ter.cell(st.x[b, j], st.y[b, j])
-    cls = ter.cover[r, c]
-    v: FloatArray = (
-        size[b, j]
-        * p.posture_vulnerability[st.posture[b, j]]
-        * ter.factors[cls, 0]
-        * ter.factors[cls, kind]
-        * p.weather_casualty[env.weather]
-    )
-    return v
+    out: FloatArray = ter.factors[ter.cover[r, c], kind]
+    return out
 
 
 def _strength_fraction(arr: BattleArrays, st: State, b: IntArray, u: IntArray) -> FloatArray:
@@ -258,39 +217,101 @@ def _firer_factor(
     return out
 
 
-def _apply(
-    arr: BattleArrays,
-    st: State,
-    out: Losses,
-    b: IntArray,
-    u: IntArray,
-    j: IntArray,
-    y: FloatArray,
-    law: Exponents,
-    density: FloatArray | None,
-    hours: float,
-) -> None:
-    """Add the loss rates of a law to the targets ``(b, j)`` fired on by ``(b, u)``."""
-    p = arr.params
-    x = np.ones_like(y) if density is None else density
-    a = np.array([[p.lethality]])
-    rate, _ = helmbold_rates(x[:, None], y[:, None], a, np.zeros((1, 1)), law)
-    mean = rate[:, 0] * hours
-    is_tank = arr.utype[j] == TANK
-    attacking = np.isin(st.action[b, j], MOVING_ACTIONS)
-    ratio = np.where(attacking, p.tank_loss_attacker, p.tank_loss_defender)
-    crew = np.maximum(arr.crew[j], 1.0)
-    n = arr.n_units
-    flat = b * n + j
-    size = out.men.size
-    out.men += np.bincount(flat, np.where(is_tank, 0.0, mean), size).reshape(out.men.shape)
-    out.veh += np.bincount(flat, np.where(is_tank, mean * ratio / crew, 0.0), size).reshape(
-        out.veh.shape
+@dataclass
+class Fire:
+    """The fire directed at each unit this step, before it is turned into losses.
+
+    ``z`` (B, U) is the effective firepower (OLI, with every firer-side factor) aimed at each
+    unit; ``w`` the same weighted by each pair's intensity; ``pairs`` keeps every (b, firer,
+    target, y) relation to credit the losses back to the firers.
+    """
+
+    z: FloatArray
+    w: FloatArray
+    pairs: list[tuple[IntArray, IntArray, IntArray, FloatArray]]
+
+    @classmethod
+    def empty(cls, shape: tuple[int, int]) -> Fire:
+        """No fire."""
+        return cls(np.zeros(shape), np.zeros(shape), [])
+
+    def add(
+        self,
+        arr: BattleArrays,
+        b: IntArray,
+        u: IntArray,
+        j: IntArray,
+        y: FloatArray,
+        intensity: FloatArray,
+    ) -> None:
+        """Aim firepower ``y`` of firers ``(b, u)`` at targets ``(b, j)``."""
+        n = arr.n_units
+        flat = b * n + j
+        self.z += np.bincount(flat, y, self.z.size).reshape(self.z.shape)
+        self.w += np.bincount(flat, y * intensity, self.w.size).reshape(self.w.shape)
+        self.pairs.append((b, u, j, y))
+
+
+def resolve(arr: BattleArrays, st: State, fire: Fire, con: Contacts, env: Environment) -> Losses:
+    """Expected losses of every engaged unit: the Helmbold law at the engagement level.
+
+    The engaged units of a side in a unit's battle area (``st.near``; engaged: firing or fired
+    at) are the force X; the fire aimed at that side's units there is Y. The force loses
+    ``k * (Y / Y0)**p * (X / X0)**q`` men per day (``helmbold_rates``, attacker or defender
+    exponents by the unit's posture; X0 = 10,000 men, Y0 their reference firepower) at the
+    intensity of that fire; each engaged unit takes its share of X, times its vulnerability
+    (QJM posture, terrain casualty and weather casualty factors).
+    """
+    p, ter = arr.params, arr.terrain
+    out = Losses.zeros(st.men.shape)
+    if not (fire.z > 0).any():
+        return out
+    tank = (arr.utype == TANK)[None, :]
+    x = np.where(tank, st.veh_op * np.maximum(arr.crew, 1.0)[None, :], st.men)
+    engaged = (fire.z > 0) | (con.target >= 0) | (con.soft >= 0)
+    xe = np.where(engaged, x, 0.0)
+    xs = np.maximum(np.einsum("buv,bv->bu", st.near, xe), xe)
+    zs = np.maximum(np.einsum("buv,bv->bu", st.near, fire.z), fire.z)
+    ws = np.maximum(np.einsum("buv,bv->bu", st.near, fire.w), fire.w)
+    under = engaged & (zs > 0)
+    intensity = np.where(under, ws / np.maximum(zs, 1e-12), 0.0)
+    attacking = np.isin(st.posture, (P_MOVING, P_ATTACKING))
+    rate = np.zeros_like(x)
+    for role, exps, k in (
+        (True, p.attacker_law, p.attacker_k),
+        (False, p.defender_law, p.defender_k),
+    ):
+        sel = under & (attacking == role)
+        if sel.any():
+            loss, _ = helmbold_rates(
+                (xs[sel] / p.reference_men)[:, None],
+                (zs[sel] / p.reference_fire)[:, None],
+                np.array([[k / 24.0]]),
+                np.zeros((1, 1)),
+                exps,
+            )
+            rate[sel] = loss[:, 0]
+    r, c = ter.cell(st.x, st.y)
+    vulnerability = (
+        p.posture_vulnerability[st.posture]
+        * ter.factors[ter.cover[r, c], 0]
+        * p.weather_casualty[env.weather]
     )
-    out.inflicted += np.bincount(b * n + u, mean, size).reshape(out.inflicted.shape)
+    mean = rate * x / np.maximum(xs, 1e-9) * intensity * vulnerability * env.hours
+    ratio = np.where(attacking, p.tank_loss_attacker, p.tank_loss_defender)
+    crew = np.maximum(arr.crew, 1.0)[None, :]
+    out.men = np.where(tank, 0.0, mean)
+    out.veh = np.where(tank, mean * ratio / crew, 0.0)
+    share = mean / np.maximum(fire.z, 1e-12)
+    n = arr.n_units
+    for b, u, j, y in fire.pairs:
+        out.inflicted += np.bincount(b * n + u, y * share[b, j], out.men.size).reshape(
+            out.men.shape
+        )
+    return out
 
 
-def direct_fire(arr: BattleArrays, st: State, con: Contacts, env: Environment, out: Losses) -> None:
+def direct_fire(arr: BattleArrays, st: State, con: Contacts, env: Environment, out: Fire) -> None:
     """Aimed fire of every unit at its targets (square law).
 
     When a unit's nearest enemy is armour, its weapons that can penetrate it fire at it and the
@@ -340,10 +361,9 @@ def direct_fire(arr: BattleArrays, st: State, con: Contacts, env: Environment, o
         * terrain_fire
         * stance
         * tanks_wx
-        * intensity
-        * _vulnerability(arr, st, b, j, 2, env, st.size)
+        * _terrain(arr, st, b, j, 2)
     )
-    _apply(arr, st, out, b, u, j, y, SQUARE, None, env.hours)
+    out.add(arr, b, u, j, y, intensity)
 
 
 def _nearest_enemy(
@@ -395,7 +415,7 @@ def indirect_fire(
     env: Environment,
     programme: FloatArray,
     prog_xy: FloatArray,
-    out: Losses,
+    out: Fire,
 ) -> FloatArray:
     """Artillery fire (linear law); return rounds fired per (B, U).
 
@@ -442,14 +462,11 @@ def indirect_fire(
     y = (
         arr.ind_fp[u]
         * _firer_factor(arr, st, bb, u, env)
-        * intensity
         * p.weather_artillery[env.weather]
         * np.where(observed, 1.0, p.unobserved)
-        * _vulnerability(arr, st, bb, j, 3, env, st.size)
+        * _terrain(arr, st, bb, j, 3)
     )
-    strength = np.where(arr.utype[j] == TANK, st.veh_op[bb, j] * arr.crew[j], st.men[bb, j])
-    density = np.minimum(strength / p.reference_men, 1.0)
-    _apply(arr, st, out, bb, u, j, y, LINEAR, density, env.hours)
+    out.add(arr, bb, u, j, y, intensity)
     return rounds
 
 
@@ -461,7 +478,7 @@ def air_strikes(
     sorties: FloatArray,
     air_xy: FloatArray,
     air_oli: FloatArray,
-    out: Losses,
+    out: Fire,
 ) -> None:
     """Bombing by air units flying ``sorties[u]`` this step at ``air_xy[u]`` (linear law).
 
@@ -485,9 +502,7 @@ def air_strikes(
         sorties[u]
         * air_oli[u]
         * p.weather_air[env.weather]
-        * _vulnerability(arr, st, bb, j, 4, env, st.size)
+        * _terrain(arr, st, bb, j, 4)
         / env.hours
     )
-    strength = np.where(arr.utype[j] == TANK, st.veh_op[bb, j] * arr.crew[j], st.men[bb, j])
-    density = np.minimum(strength / p.reference_men, 1.0)
-    _apply(arr, st, out, bb, u, j, y, LINEAR, density, env.hours)
+    out.add(arr, bb, u, j, y, np.ones_like(y))

@@ -256,12 +256,12 @@ The range is the published spread or the span used for sensitivity analysis. The
 these values once per run; a scenario may change one only by a named `[[adjustments]]` entry
 with its reason. How the engine uses each group is described in `docs/engine.md`.
 
-**The one calibrated constant.** The lethality scale `c` (casualties per hour per unit of
-dispersed OLI) is fixed so that a division-size force (TNDM size factor 1) attacking an equal
-defender at vulnerability 1 loses the QJM standard attacker rate, 2.8 % a day [D1]; the per-man
-lethality of the reference force is that of the reference battalion in `[calibration]`.
-Smaller forces lose more by the TNDM size factor of `[size]` [D2][D5]. Nothing here was fitted
-to the outcome of any battle the shipped scenarios describe.
+**The casualty law.** The constants of `[calibration]` are the first-order terms of the project's
+Helmbold fit on CDB90 battles (`docs/evidence-model.md`): a force of X men under the fire of an
+enemy force Y loses `k Y^p X^q` men a day, attacker and defender apart. The engine measures the
+enemy by the firepower it aims (OLI), in units of a reference force of 10,000 men with the
+per-man OLI of the reference battalion. Nothing here was fitted to the outcome of any battle the
+shipped scenarios describe.
 """
 
 

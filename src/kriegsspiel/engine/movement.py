@@ -8,7 +8,8 @@ suppression); an assault pace cap lowers the budget by the ratio of the cap to t
 A unit without a field (a target given as a bare point in a synthetic battle), or within
 :data:`FINAL_APPROACH_M` of its target (the last rush onto a crest), moves in a straight line
 at the local speed, in sub-steps of at most two cells, stopping before any cell its side may
-not enter. Only the moving (replication, unit) pairs are processed, as flat arrays.
+not enter or its mobility cannot (water, slopes too steep for tanks). Only the moving
+(replication, unit) pairs are processed, as flat arrays.
 """
 
 from __future__ import annotations
@@ -102,7 +103,8 @@ def _straight(
         scale = np.where(to_go > 0, step / np.maximum(to_go, 1e-9), 0.0)
         px, py = x[i] + gx * scale, y[i] + gy * scale
         r2, c2 = ter.cell(px, py)
-        ok = ter.passable[side[i], r2, c2] & ter.inside(px, py) & (step > 0)
+        ok = ter.passable[side[i], r2, c2] & (ter.speed[mob[i], r2, c2] > 0)
+        ok &= ter.inside(px, py) & (step > 0)
         x[i], y[i] = np.where(ok, px, x[i]), np.where(ok, py, y[i])
         used = np.where(ok, step / np.maximum(speed, 1e-9), time_left[i])
         time_left[i] = np.maximum(time_left[i] - used, 0.0)

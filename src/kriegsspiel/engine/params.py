@@ -1,20 +1,21 @@
 """The engine's scalar parameters, read from the parameter library once per compile.
 
 :class:`EngineParams` holds plain floats and small arrays indexed by posture code or weather
-class, so the hot loop never touches the library. The one calibrated constant is the lethality
-scale :attr:`EngineParams.lethality`: casualties per hour per unit of dispersed OLI, set so that
-a unit attacking an equal defender at vulnerability 1, all in contact for a day, loses the QJM
-standard attacker rate (2.8 %/day [D1]) for the reference battalion of the library.
+class, so the hot loop never touches the library. The casualty law's constants (the Helmbold
+form fitted on CDB90 battles by the evidence model) are :attr:`EngineParams.attacker_law`,
+:attr:`EngineParams.attacker_k` and their defender counterparts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from kriegsspiel.engine.library import Library
+from kriegsspiel.laws import Exponents
 
 __all__ = ["WEATHER_CLASSES", "EngineParams"]
 
@@ -28,21 +29,24 @@ _POSTURE_ROWS = ("moving", "attacking", "defending", "dug_in", "defending", "wit
 """Library posture row for each engine posture code (``reserve`` fights as ``defending``)."""
 
 
-def _table(lib: Library, prefix: str) -> tuple[tuple[float, float], ...]:
-    """The ``[size]`` entries ``<prefix><N>`` as sorted ``(N, factor)`` pairs."""
-    rows = [
-        (float(k[len(prefix) :]), p.value)
-        for k, p in lib.sections["size"].items()
-        if k.startswith(prefix)
-    ]
-    return tuple(sorted(rows))
+def _sum(v: Callable[[str], float], role: str) -> float:
+    """``p + q`` of a role.
+
+    The fit's ``k`` is per man**(p + q); the engine measures strengths in units of the
+    reference battle, so ``k`` is scaled to casualties per day there.
+    """
+    return v(f"calibration.{role}_p") + v(f"calibration.{role}_q")
 
 
 @dataclass(frozen=True)
 class EngineParams:
     """Every number the engine uses, from the library (see ``docs/parameters.md``)."""
 
-    lethality: float
+    attacker_k: float
+    attacker_law: Exponents
+    defender_k: float
+    defender_law: Exponents
+    reference_fire: float
     posture_strength: FloatArray
     posture_vulnerability: FloatArray
     weather_attack: FloatArray
@@ -83,15 +87,12 @@ class EngineParams:
     reference_men: float
     advance: FloatArray  # (3 defences, 5 ratios) km/day
     advance_ratios: FloatArray  # (5,)
-    size_men: tuple[tuple[float, float], ...]
-    size_tanks: tuple[tuple[float, float], ...]
 
     @classmethod
     def from_library(cls, lib: Library) -> EngineParams:
         """Read the engine's parameters from ``lib``."""
         v = lib.value
-        rate = v("calibration.reference_rate_pct_day") / 100.0
-        lethality = rate / 24.0 / v("calibration.reference_oli_per_man")
+        men = v("calibration.reference_men")
 
         def weather(col: str) -> FloatArray:
             return np.array([v(f"weather.{w}.{col}") for w in WEATHER_CLASSES])
@@ -103,7 +104,11 @@ class EngineParams:
             (500.0, v("bombs.fab500_oli")),
         )
         return cls(
-            lethality=lethality,
+            attacker_k=10.0 ** v("calibration.attacker_log10_k") * men ** _sum(v, "attacker"),
+            attacker_law=Exponents(v("calibration.attacker_p"), v("calibration.attacker_q"), 0, 0),
+            defender_k=10.0 ** v("calibration.defender_log10_k") * men ** _sum(v, "defender"),
+            defender_law=Exponents(v("calibration.defender_p"), v("calibration.defender_q"), 0, 0),
+            reference_fire=men * v("calibration.reference_oli_per_man"),
             posture_strength=np.array([v(f"posture.{p}.strength") for p in _POSTURE_ROWS]),
             posture_vulnerability=np.array(
                 [v(f"posture.{p}.vulnerability") for p in _POSTURE_ROWS]
@@ -151,8 +156,6 @@ class EngineParams:
                 ]
             ),
             advance_ratios=np.array(_RATIOS, dtype=float) / 100.0,
-            size_men=_table(lib, "men_"),
-            size_tanks=_table(lib, "tanks_"),
         )
 
     def advance_kmh(self, ratio: FloatArray, defence: FloatArray) -> FloatArray:
@@ -167,14 +170,6 @@ class EngineParams:
             out = np.where(defence == d, rate, out)
         result: FloatArray = np.where(ratio >= 1.0, out, 0.0) / 24.0
         return result
-
-    def size_factor(self, strength: FloatArray, tanks: bool = False) -> FloatArray:
-        """TNDM size factor at ``strength`` (log-linear between the table's class midpoints)."""
-        table = self.size_tanks if tanks else self.size_men
-        n = np.log(np.maximum(np.asarray(strength, dtype=float), 1.0))
-        xs = np.log([t[0] for t in table])
-        out: FloatArray = np.interp(n, xs, [t[1] for t in table])
-        return out
 
     def bomb_oli_per_kg(self, bomb_kg: float) -> float:
         """OLI per kilogram of bombs for bombs of ``bomb_kg`` (the class at or above it)."""

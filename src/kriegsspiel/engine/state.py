@@ -34,8 +34,9 @@ class State:
     ``(B, S, O)``: ``believed`` enemy men on each objective, by each side. Objectives ``(B, O)``:
     ``control`` (holding side or -1), ``contested`` (more than one side present) and
     ``last_holder`` (the last side that held it alone). ``hold_since`` is the step a unit began
-    to hold (it digs in after the digging time). ``size`` is each unit's TNDM size factor, from
-    the strength its side has in the battle area round it (updated hourly).
+    to hold (it digs in after the digging time). ``near`` ``(B, U, U)`` marks, for each unit,
+    the live units of its side in its battle area (the force its losses are reckoned with;
+    updated hourly).
     """
 
     x: FloatArray
@@ -67,7 +68,7 @@ class State:
     contested: BoolArray
     last_holder: IntArray
     hold_since: IntArray
-    size: FloatArray
+    near: FloatArray
 
     @property
     def reps(self) -> int:
@@ -121,5 +122,5 @@ def initial_state(arr: BattleArrays, reps: int) -> State:
         contested=np.zeros((reps, o), dtype=bool),
         last_holder=np.full((reps, o), -1, dtype=np.int64),
         hold_since=np.zeros((reps, u), dtype=np.int64),
-        size=np.ones((reps, u)),
+        near=np.tile(np.eye(u), (reps, 1, 1)),
     )
