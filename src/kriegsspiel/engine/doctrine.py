@@ -129,12 +129,13 @@ def battle_areas(arr: BattleArrays, st: State, alive: BoolArray) -> None:
     st.near[:, cols[:, None], cols[None, :]] = same & (d <= arr.params.battle_area)
 
 
-def combat_power(arr: BattleArrays, st: State) -> FloatArray:
+def combat_power(arr: BattleArrays, st: State, weather: int) -> FloatArray:
     """Close-range combat power of each unit (B, U), as QJM P = S x V.
 
     Firepower in the nearest band, scaled by strength, suppression and morale, with the
-    terrain's fire factor where the unit stands and, for a defending unit, its posture strength
-    and the terrain's defence factor.
+    terrain's fire factor where the unit stands (and the weather's tank factor for tanks), and,
+    for a defending unit, its posture strength and the terrain's defence factor, for an
+    attacking one the weather's attack factor.
     """
     p, ter = arr.params, arr.terrain
     share = arr.vehicle_fp_share[None, :]
@@ -145,7 +146,10 @@ def combat_power(arr: BattleArrays, st: State) -> FloatArray:
     cls = ter.cover[r, c]
     fire = np.where((arr.utype == TANK)[None, :], ter.factors[cls, 5], ter.factors[cls, 2])
     defending = np.isin(st.posture, (P_DEFENDING, P_DUG_IN, P_RESERVE))
-    stance = np.where(defending, p.posture_strength[st.posture] * ter.factors[cls, 1], 1.0)
+    stance = np.where(
+        defending, p.posture_strength[st.posture] * ter.factors[cls, 1], p.weather_attack[weather]
+    )
+    fire = fire * np.where((arr.utype == TANK)[None, :], p.weather_tanks[weather], 1.0)
     morale = np.where(st.broken, p.morale_floor, 1.0) * (1.0 - np.minimum(st.supp, 1.0))
     power: FloatArray = arr.fp[None, :, 0] * frac * fire * stance * morale
     return power
@@ -157,6 +161,7 @@ def assaults(
     alive: BoolArray,
     rng: np.random.Generator,
     hours: float,
+    weather: int,
     k: int,
     trace: Trace,
 ) -> None:
@@ -173,7 +178,7 @@ def assaults(
     if o_n == 0 or not st.contested.any():
         return
     p, ter = arr.params, arr.terrain
-    power = combat_power(arr, st)
+    power = combat_power(arr, st, weather)
     d = np.hypot(
         st.x[:, :, None] - arr.obj_center[None, None, :, 0],
         st.y[:, :, None] - arr.obj_center[None, None, :, 1],
