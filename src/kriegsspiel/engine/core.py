@@ -181,15 +181,25 @@ def _next_event_step(arr: BattleArrays, k: int) -> int:
 
 
 def simulate(
-    arr: BattleArrays, reps: int, rng: np.random.Generator, capacity: int | None = None
+    arr: BattleArrays,
+    reps: int,
+    rng: np.random.Generator,
+    capacity: int | None = None,
+    resume: tuple[State, int] | None = None,
 ) -> tuple[State, Trace]:
-    """Run ``reps`` replications of the whole battle together; return final state and trace."""
-    st = initial_state(arr, reps)
+    """Run ``reps`` replications of the whole battle together; return final state and trace.
+
+    ``resume`` = ``(state, step)`` continues from a state of ``reps`` replications at a step
+    (the trace then starts at that step's hour).
+    """
     trace = Trace.allocate(arr, reps) if capacity is None else Trace.allocate(arr, reps, capacity)
-    doctrine.start(arr, st, rng)
     per_hour = max(1, round(60 / arr.step_minutes))
-    h = 0
-    k = 0
+    if resume is None:
+        st, k = initial_state(arr, reps), 0
+        doctrine.start(arr, st, rng)
+    else:
+        st, k = resume
+    h = int(np.searchsorted(trace.hour_steps, k))
     moved = np.zeros(st.men.shape)
     fired = np.zeros(st.men.shape)
     vmax = float(arr.terrain.speed.max())
