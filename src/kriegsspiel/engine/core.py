@@ -43,7 +43,7 @@ from kriegsspiel.engine.fire import (
 )
 from kriegsspiel.engine.movement import move
 from kriegsspiel.engine.state import State, initial_state
-from kriegsspiel.engine.trace import Trace
+from kriegsspiel.engine.trace import LOG_CAPACITY, Trace
 
 __all__ = ["CALM_MINUTES", "simulate"]
 
@@ -186,13 +186,16 @@ def simulate(
     rng: np.random.Generator,
     capacity: int | None = None,
     resume: tuple[State, int] | None = None,
+    traced: int = 0,
 ) -> tuple[State, Trace]:
     """Run ``reps`` replications of the whole battle together; return final state and trace.
 
     ``resume`` = ``(state, step)`` continues from a state of ``reps`` replications at a step
-    (the trace then starts at that step's hour).
+    (the trace then starts at that step's hour). The first ``traced`` replications also get
+    per-unit frames (:class:`~kriegsspiel.engine.trace.Frames`); recording draws no random
+    numbers and changes nothing.
     """
-    trace = Trace.allocate(arr, reps) if capacity is None else Trace.allocate(arr, reps, capacity)
+    trace = Trace.allocate(arr, reps, LOG_CAPACITY if capacity is None else capacity, traced)
     per_hour = max(1, round(60 / arr.step_minutes))
     if resume is None:
         st, k = initial_state(arr, reps), 0
@@ -219,6 +222,7 @@ def simulate(
         while h < trace.hour_steps.size and trace.hour_steps[h] <= k:
             trace.sample(h, arr, st)
             h += 1
+        trace.frames.record(k, arr, st)
         programme, prog_xy = _programmes(arr, k)
         quiet = not (con.target >= 0).any()
         plan = doctrine.behave(arr, st, alive, con, env1, k, trace)
@@ -233,10 +237,13 @@ def simulate(
                 steps = int(max(1, min(limit - k, gap // reach))) if gap > 0 else 1
         hours = steps * arr.dt_h
         env = _environment(arr, k, hours)
+        trace.frames.jump(k, steps, arr, st)
         moved += move(arr, st, plan, hours)
         fire = Fire.empty(st.men.shape)
+        n_direct = 0
         if not quiet:
             direct_fire(arr, st, con, env, fire)
+            n_direct = len(fire.pairs)
             rounds = indirect_fire(arr, st, alive, con, env, programme, prog_xy, fire)
             st.ammo = np.maximum(st.ammo - rounds, 0.0)
         st.ammo = np.minimum(st.ammo + arr.resupply_per_hour * hours, arr.ammo0)
@@ -245,6 +252,7 @@ def simulate(
             doctrine.fly(arr, st, rng, env, sorties, trace, k)
             air_strikes(arr, st, alive, env, sorties, air_xy, air_oli, fire)
         loss = resolve(arr, st, fire, con, env)
+        trace.frames.shots(k, arr, st, fire, loss, n_direct)
         strength_before = st.strength(arr).copy()
         _draw_losses(arr, st, rng, loss, hours, trace, k)
         fired += loss.inflicted
@@ -255,4 +263,5 @@ def simulate(
     while h < trace.hour_steps.size:
         trace.sample(h, arr, st)
         h += 1
+    trace.frames.record(arr.n_steps, arr, st)
     return st, trace

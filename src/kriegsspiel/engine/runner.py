@@ -14,6 +14,19 @@ Tables (one set per block):
   vehicles and the cumulative losses.
 * ``control``: one row per (replication, hour, objective): the holder ("" none).
 * ``events``: the event log, one row per (replication, step, kind, unit, value).
+
+For the replay, the replications numbered below ``trace_reps`` (default
+:data:`TRACE_REPS`; they sit in the first block unless blocks are tiny) also get:
+
+* ``unit_trace``: one row per (replication, frame, ground unit) every 15 simulated minutes:
+  ``t_min`` (minutes after the start), ``unit`` (id), ``x``/``y`` (local metres; NaN before
+  the unit arrives), ``strength`` (tanks for tank units, men otherwise), ``state`` (posture,
+  or broken, destroyed, not arrived) and ``order`` (the standing action and its objective);
+* ``fire``: one row per (replication, 15-minute interval, firer, target, kind): ``kind``
+  (fire, artillery, air), ``source``/``target`` unit ids, ``tx``/``ty`` where the target stood,
+  ``size`` the expected losses (men or tanks) the fire caused.
+
+Recording draws no random numbers, so results do not depend on ``trace_reps``.
 """
 
 from __future__ import annotations
@@ -25,14 +38,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kriegsspiel.engine.arrays import TYPES, BattleArrays
+from kriegsspiel.engine.arrays import ACTIONS, TYPES, BattleArrays
 from kriegsspiel.engine.compile import compile_scenario
 from kriegsspiel.engine.core import simulate
 from kriegsspiel.engine.state import State
-from kriegsspiel.engine.trace import EVENT_KINDS, Trace
+from kriegsspiel.engine.trace import EVENT_KINDS, FIRE_KINDS, STATES, Frames, Trace
 from kriegsspiel.scenario.schema import Scenario
 
-__all__ = ["ISSUE_CHECKPOINTS", "checkpoints", "compiled", "run_block", "scenario_block"]
+__all__ = [
+    "ISSUE_CHECKPOINTS",
+    "TRACE_REPS",
+    "checkpoints",
+    "compiled",
+    "run_block",
+    "scenario_block",
+]
+
+TRACE_REPS = 5
+"""Replications (numbered from 0) whose units are traced for the replay, by default."""
 
 ISSUE_CHECKPOINTS = (
     "1938-07-31T08:00",
@@ -171,34 +194,83 @@ def _events(arr: BattleArrays, trace: Trace, first: int) -> pd.DataFrame:
     )
 
 
+def _unit_trace(arr: BattleArrays, fr: Frames, first: int) -> pd.DataFrame:
+    f = np.flatnonzero(fr.recorded)
+    t, g = fr.traced, fr.units.size
+    shape = (f.size, t, g)
+    frame = np.broadcast_to(f[:, None, None], shape).ravel()
+    rep = np.broadcast_to(np.arange(first, first + t)[None, :, None], shape).ravel()
+    unit = np.broadcast_to(fr.units[None, None, :], shape).ravel()
+    targets = np.array(["", *arr.objective_ids], dtype=object)
+    orders = np.array([f"{a} {o}".strip() for a in ACTIONS for o in targets], dtype=object)
+    return pd.DataFrame(
+        {
+            "replication": rep,
+            "t_min": (fr.steps[frame] * arr.step_minutes).astype(np.float64),
+            "unit": np.array(arr.unit_ids, dtype=object)[unit],
+            "x": fr.x[f].ravel(),
+            "y": fr.y[f].ravel(),
+            "strength": fr.strength[f].ravel(),
+            "state": np.array(STATES, dtype=object)[fr.state[f].ravel()],
+            "order": orders[fr.order[f].ravel()],
+        }
+    )
+
+
+def _fire(arr: BattleArrays, fr: Frames, first: int) -> pd.DataFrame:
+    rows = fr.fire_rows()
+    frame, b, u, j, kind = (rows[:, i].astype(np.int64) for i in range(5))
+    ids = np.array(arr.unit_ids, dtype=object)
+    return pd.DataFrame(
+        {
+            "replication": b + first,
+            "t_min": (fr.steps[frame] * arr.step_minutes).astype(np.float64),
+            "kind": np.array(FIRE_KINDS, dtype=object)[kind],
+            "source": ids[u],
+            "target": ids[j],
+            "tx": rows[:, 5],
+            "ty": rows[:, 6],
+            "size": rows[:, 7],
+        }
+    ).sort_values(["replication", "t_min"], kind="stable", ignore_index=True)
+
+
 def run_block(
     scenario: Scenario,
     seed: int,
     block_index: int,
     block_size: int,
     first_replication: int | None = None,
+    trace_reps: int = TRACE_REPS,
 ) -> dict[str, pd.DataFrame]:
     """Simulate block ``block_index`` (``block_size`` replications) of ``scenario``.
 
     ``first_replication`` numbers the block's rows in the other tables (default
-    ``block_index * block_size``, right for every block but a shorter last one).
+    ``block_index * block_size``, right for every block but a shorter last one). The
+    replications numbered below ``trace_reps`` also get the ``unit_trace`` and ``fire`` tables.
     """
     arr = compiled(scenario)
     rng = np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=(block_index,)))
-    st, trace = simulate(arr, block_size, rng)
     first = block_index * block_size if first_replication is None else first_replication
-    return {
+    traced = min(max(trace_reps - first, 0), block_size)
+    st, trace = simulate(arr, block_size, rng, traced=traced)
+    tables = {
         "replications": _main(arr, st, trace),
         "series": _series(arr, trace, first),
         "control": _control(arr, trace, first),
         "events": _events(arr, trace, first),
     }
+    if traced:
+        tables["unit_trace"] = _unit_trace(arr, trace.frames, first)
+        tables["fire"] = _fire(arr, trace.frames, first)
+    return tables
 
 
 def scenario_block(params: Mapping[str, Any], seed: int, block: Any) -> dict[str, pd.DataFrame]:
     """The experiment protocol's block function: ``params`` carries the scenario file text."""
     scenario = _scenario_of(str(params["scenario_text"]), str(params["file"]))
-    return run_block(scenario, seed, block.index, block.size, block.start)
+    trace_reps = int(params.get("trace_reps", TRACE_REPS))
+    return run_block(scenario, seed, block.index, block.size, block.start, trace_reps)
 
 
 _TEXTS: dict[tuple[str, str], Scenario] = {}

@@ -3,20 +3,24 @@
 Series are sampled at every whole hour from the start (and at the end) into preallocated arrays
 ``(H, B, ...)``. The event log is per replication, fixed capacity: parallel arrays of
 ``(step, kind, unit, value)``; entries beyond the capacity are counted in ``log_dropped`` but not
-stored, so memory stays bounded whatever happens.
+stored, so memory stays bounded whatever happens. :class:`Frames` keeps, for the first few
+replications of a block only, every unit's position, strength, state and order every 15 minutes
+and the fire between units (what the replay draws).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from kriegsspiel.engine.arrays import TYPES, BattleArrays
+from kriegsspiel.engine.arrays import POSTURES, TYPES, BattleArrays
+from kriegsspiel.engine.fire import Fire, Losses
 from kriegsspiel.engine.state import State
 
-__all__ = ["EVENT_KINDS", "Trace"]
+__all__ = ["EVENT_KINDS", "FIRE_KINDS", "FRAME_MINUTES", "STATES", "Frames", "Trace"]
 
 EVENT_KINDS = (
     "arrive",
@@ -56,10 +60,13 @@ class Trace:
     log_value: NDArray[np.float32]
     log_count: NDArray[np.int64]  # (B,)
     log_dropped: NDArray[np.int64]  # (B,)
+    frames: Frames  # per-unit frames of the first replications (for the replay)
 
     @classmethod
-    def allocate(cls, arr: BattleArrays, reps: int, capacity: int = LOG_CAPACITY) -> Trace:
-        """Empty series for every whole hour of the scenario plus the final state."""
+    def allocate(
+        cls, arr: BattleArrays, reps: int, capacity: int = LOG_CAPACITY, traced: int = 0
+    ) -> Trace:
+        """Empty series for every whole hour plus the end; frames for ``traced`` replications."""
         per_hour = max(1, round(60 / arr.step_minutes))
         steps = np.arange(0, arr.n_steps + 1, per_hour, dtype=np.int64)
         if steps[-1] != arr.n_steps:
@@ -86,6 +93,7 @@ class Trace:
             log_value=np.zeros((reps, capacity), dtype=np.float32),
             log_count=np.zeros(reps, dtype=np.int64),
             log_dropped=np.zeros(reps, dtype=np.int64),
+            frames=Frames.allocate(arr, min(max(traced, 0), reps)),
         )
 
     def sample(self, h: int, arr: BattleArrays, st: State) -> None:
@@ -132,3 +140,161 @@ class Trace:
             self.log_count - cap, 0
         )
         self.log_count += n
+
+
+FRAME_MINUTES = 15
+"""Simulated minutes between two frames of the per-unit trace (the replay's frames)."""
+
+FIRE_KINDS = ("fire", "artillery", "air")
+"""Kinds of fire in the trace: direct fire, indirect fire (guns, mortars), air strikes."""
+
+STATES = (*POSTURES, "broken", "destroyed", "not arrived")
+"""Unit states in the trace: the posture, unless broken, destroyed or not yet on the map."""
+
+
+@dataclass
+class Frames:
+    """The per-unit trace of the first ``traced`` replications of a block, for the replay.
+
+    Every :data:`FRAME_MINUTES` of simulated time (and at the end) each ground unit's position,
+    strength (tanks for tank units, men otherwise), state code (:data:`STATES`) and order code
+    (``action * (O + 1) + objective + 1``) is recorded, for those replications only. A frame the
+    engine jumps over in one long step gets the positions interpolated linearly between the
+    states before and after the step (and the other values from before it). Fire is summed per
+    frame interval and (replication, firer, target, kind): the expected losses it caused and
+    where the target stood. Nothing here draws random numbers or changes the state.
+    """
+
+    steps: NDArray[np.int64]  # (F,) frame steps
+    units: NDArray[np.int64]  # (G,) ground unit columns
+    x: NDArray[np.float32]  # (F, T, G) NaN: not on the map
+    y: NDArray[np.float32]
+    strength: NDArray[np.float32]
+    state: NDArray[np.int8]
+    order: NDArray[np.int16]
+    recorded: NDArray[np.bool_]  # (F,)
+    per_frame: int
+    shot_size: NDArray[np.float64]  # (T, U, U, kinds) expected losses caused this interval
+    shot_x: NDArray[np.float64]  # where the target stood
+    shot_y: NDArray[np.float64]
+    shot_rows: list[NDArray[np.float64]]
+    shot_frame: int = -1
+    done: int = 0
+    before: tuple[int, tuple[NDArray[Any], ...]] | None = None
+
+    @classmethod
+    def allocate(cls, arr: BattleArrays, traced: int) -> Frames:
+        """Empty frames for ``traced`` replications over the whole scenario."""
+        per_frame = max(1, round(FRAME_MINUTES / arr.step_minutes))
+        steps = np.arange(0, arr.n_steps + 1, per_frame, dtype=np.int64)
+        if steps[-1] != arr.n_steps:
+            steps = np.append(steps, arr.n_steps)
+        units = np.flatnonzero(arr.utype != TYPES.index("air"))
+        shape = (steps.size, traced, units.size)
+        shots = (traced, arr.n_units, arr.n_units, len(FIRE_KINDS))
+        return cls(
+            steps=steps,
+            units=units,
+            x=np.full(shape, np.nan, dtype=np.float32),
+            y=np.full(shape, np.nan, dtype=np.float32),
+            strength=np.zeros(shape, dtype=np.float32),
+            state=np.zeros(shape, dtype=np.int8),
+            order=np.zeros(shape, dtype=np.int16),
+            recorded=np.zeros(steps.size, dtype=bool),
+            per_frame=per_frame,
+            shot_size=np.zeros(shots),
+            shot_x=np.zeros(shots),
+            shot_y=np.zeros(shots),
+            shot_rows=[],
+        )
+
+    @property
+    def traced(self) -> int:
+        """Replications recorded."""
+        return int(self.x.shape[1])
+
+    def _values(self, arr: BattleArrays, st: State) -> tuple[NDArray[Any], ...]:
+        t, g = self.traced, self.units
+        on = st.arrived[:t, g]
+        strength = st.strength(arr)[:t, g]
+        state = np.where(st.broken[:t, g], STATES.index("broken"), st.posture[:t, g])
+        state = np.where(strength <= 0, STATES.index("destroyed"), state)
+        state = np.where(on, state, STATES.index("not arrived"))
+        n_obj = arr.obj_center.shape[0]
+        order = st.action[:t, g] * (n_obj + 1) + st.objective[:t, g] + 1
+        x = np.where(on, st.x[:t, g], np.nan)
+        y = np.where(on, st.y[:t, g], np.nan)
+        return x, y, np.where(on, strength, 0.0), state, order
+
+    def record(self, k: int, arr: BattleArrays, st: State) -> None:
+        """Record every frame due at or before step ``k`` (the state is that of step ``k``)."""
+        if self.traced == 0 or self.done >= self.steps.size or self.steps[self.done] > k:
+            return
+        now = self._values(arr, st)
+        while self.done < self.steps.size and self.steps[self.done] <= k:
+            f, at = self.done, int(self.steps[self.done])
+            if at == k:
+                values = now
+            elif self.before is not None and self.before[0] < at:
+                k0, old = self.before
+                w = (at - k0) / (k - k0)
+                values = (
+                    old[0] + (now[0] - old[0]) * w,
+                    old[1] + (now[1] - old[1]) * w,
+                    *old[2:],
+                )
+            else:  # a resumed run: frames before its first step are not known
+                self.done += 1
+                continue
+            for name, v in zip(("x", "y", "strength", "state", "order"), values, strict=True):
+                getattr(self, name)[f] = v
+            self.recorded[f] = True
+            self.done += 1
+        self.before = None
+
+    def jump(self, k: int, steps: int, arr: BattleArrays, st: State) -> None:
+        """Keep the state of step ``k`` if the coming step of ``steps`` passes over a frame."""
+        if self.traced and self.done < self.steps.size and self.steps[self.done] < k + steps:
+            self.before = (k, self._values(arr, st))
+
+    def shots(
+        self, k: int, arr: BattleArrays, st: State, fire: Fire, loss: Losses, n_direct: int
+    ) -> None:
+        """Add this step's fire of the traced replications (pairs before ``n_direct``: direct)."""
+        if self.traced == 0:
+            return
+        frame = k // self.per_frame
+        if frame != self.shot_frame:
+            self._flush()
+            self.shot_frame = frame
+        caused = loss.men + loss.veh
+        for i, (b, u, j, y) in enumerate(fire.pairs):
+            keep = b < self.traced
+            b, u, j, y = b[keep], u[keep], j[keep], y[keep]
+            if b.size == 0:
+                continue
+            air = arr.utype[u] == TYPES.index("air")
+            kind = np.where(air, 2, 0 if i < n_direct else 1)
+            share = y / np.maximum(fire.z[b, j], 1e-12) * caused[b, j]
+            np.add.at(self.shot_size, (b, u, j, kind), np.maximum(share, 1e-9))
+            self.shot_x[b, u, j, kind] = st.x[b, j]
+            self.shot_y[b, u, j, kind] = st.y[b, j]
+
+    def _flush(self) -> None:
+        if self.shot_frame < 0:
+            return
+        b, u, j, kind = np.nonzero(self.shot_size)
+        if b.size:
+            size = self.shot_size[b, u, j, kind]
+            x = self.shot_x[b, u, j, kind]
+            y = self.shot_y[b, u, j, kind]
+            frame = np.full(b.size, self.shot_frame)
+            self.shot_rows.append(np.stack([frame, b, u, j, kind, x, y, size]).astype(np.float64))
+            self.shot_size[b, u, j, kind] = 0.0
+
+    def fire_rows(self) -> NDArray[np.float64]:
+        """All fire so far as rows ``(frame, b, firer, target, kind, tx, ty, size)``."""
+        self._flush()
+        self.shot_frame = -1
+        rows = self.shot_rows
+        return np.concatenate(rows, axis=1).T if rows else np.zeros((0, 8))
