@@ -153,8 +153,11 @@ def _write(root: Path, manifest: object, raw: bool = False) -> Path:
 
 def test_replay_without_trace_says_so(tmp_path: Path) -> None:
     root = _results(tmp_path / "run")
-    with pytest.raises(KriegsspielError, match="no per-unit trace of replication 3"):
+    with pytest.raises(KriegsspielError, match=r"replication 3 was not traced.*no per-unit trace"):
         replay_from_results_dir(root, 3)
+    traced = _results(tmp_path / "traced", extra=_trace(0))
+    with pytest.raises(KriegsspielError, match=r"replication 3 was not traced.*traced: --rep 0$"):
+        replay_from_results_dir(traced, 3)
     with pytest.raises(KriegsspielError, match="--rep"):
         replay_from_results_dir(root, REPS)
 

@@ -127,3 +127,37 @@ def test_replay_of_a_results_folder_on_real_terrain(open_page: Any, tmp_path: Pa
     shot = _pixels(page)
     assert np.std(shot) > 0.02
     assert opened.errors == [] and opened.network == [] and opened.dialogs == []
+
+
+@pytest.fixture(scope="module")
+def engine_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small real run of the shipped example scenario by the tactical engine."""
+    import subprocess
+    import sys
+
+    root = tmp_path_factory.mktemp("engine") / "run"
+    cli = [sys.executable, "-c", "from kriegsspiel.cli import main; main()"]
+    args = ["run", "example-meeting", "--reps", "3", "--seed", "2", "--out", str(root)]
+    done = subprocess.run([*cli, *args, "--quiet", "--workers", "1"], capture_output=True)
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+def test_replay_of_a_real_engine_run(open_page: Any, engine_run: Path) -> None:
+    from kriegsspiel.report.replay_adapter import replay_from_results_dir
+
+    data = replay_from_results_dir(engine_run, 0)
+    assert data.events.t.size > 0  # the run's fire is drawn
+    opened = open_page(write_replay(data, engine_run))
+    page = opened.page
+    start = [page.evaluate(f"kriegsspielReplay.unitScreen({i})") for i in range(len(data.units))]
+    clock = page.locator("#clock").inner_text()
+    page.locator("#slider").evaluate(
+        "s => { s.value = String(Number(s.max) / 2); s.dispatchEvent(new Event('input')); }"
+    )
+    later = [page.evaluate(f"kriegsspielReplay.unitScreen({i})") for i in range(len(data.units))]
+    moved = [np.hypot(a["x"] - b["x"], a["y"] - b["y"]) for a, b in zip(start, later, strict=True)]
+    assert page.locator("#clock").inner_text() != clock
+    assert max(moved) > 5  # the companies advanced on the hill
+    assert np.std(_pixels(page)) > 0.02
+    assert opened.errors == [] and opened.network == [] and opened.dialogs == []

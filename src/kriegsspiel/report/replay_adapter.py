@@ -52,6 +52,31 @@ def _table(root: Path, name: str, rep: int) -> pd.DataFrame | None:
     return pd.DataFrame(frame[frame["replication"] == rep])
 
 
+def _traced(root: Path) -> str:
+    """Which replications of the run have a per-unit trace, in words."""
+    results = Results.open(root, partial=True)
+    if "unit_trace" not in results.tables:
+        return "this run has no per-unit trace (tables/unit_trace/)"
+    column = results.arrow("unit_trace").column("replication").to_numpy()
+    reps = sorted(int(r) for r in np.unique(column))
+    runs: list[str] = []
+    for r in reps:
+        if runs and runs[-1].split("-")[-1] == str(r - 1):
+            runs[-1] = f"{runs[-1].split('-')[0]}-{r}"
+        else:
+            runs.append(str(r))
+    return f"traced: --rep {', '.join(runs)}"
+
+
+def _order_names(orders: tuple[str, ...], names: dict[str, str]) -> tuple[str, ...]:
+    """``"assault HILL"`` as ``"assault Hill 120"`` (the objective's name for its id)."""
+    out = []
+    for order in orders:
+        action, _, target = order.partition(" ")
+        out.append(f"{action} {names.get(target, target)}".strip())
+    return tuple(out)
+
+
 def _wide(
     frame: pd.DataFrame, column: str, times: np.ndarray[Any, Any], cols: list[str], key: str
 ) -> np.ndarray[Any, Any]:
@@ -99,8 +124,7 @@ def replay_from_results_dir(root: str | Path, rep: int) -> ReplayData:
     trace = _table(root, "unit_trace", rep)
     if trace is None or trace.empty:
         raise KriegsspielError(
-            f"{root}: no per-unit trace of replication {rep} (tables/unit_trace/): "
-            "this run was not recorded for replay"
+            f"{root}: replication {rep} was not traced for replay; {_traced(root)}"
         )
     meta = meta_from_scenario(scenario)
     ground = [u for u in scenario.units if u.type != "air"]
@@ -164,7 +188,7 @@ def replay_from_results_dir(root: str | Path, rep: int) -> ReplayData:
         state=np.nan_to_num(state).astype(np.int64),
         order=np.nan_to_num(order).astype(np.int64),
         states=states or ("",),
-        orders=orders or ("",),
+        orders=_order_names(orders, {o.id: o.name or o.id for o in scenario.objectives}) or ("",),
         objectives=tuple(objectives),
         holder=holder,
         events=_events(root, rep, ids),
