@@ -10,9 +10,12 @@ import pytest
 from conftest import battle
 
 from kriegsspiel.aggregate import Engagement, solve
-from kriegsspiel.engine.arrays import BattleArrays
+from kriegsspiel.engine.arrays import P_DEFENDING, P_DUG_IN, BattleArrays
 from kriegsspiel.engine.core import simulate
 from kriegsspiel.engine.doctrine import control_and_intel
+from kriegsspiel.engine.fire import Environment, Fire, acquire, direct_fire, resolve
+from kriegsspiel.engine.library import load_library
+from kriegsspiel.engine.params import EngineParams
 from kriegsspiel.engine.state import initial_state
 from kriegsspiel.engine.trace import Trace
 
@@ -27,6 +30,11 @@ def _no_morale(arr: BattleArrays) -> BattleArrays:
         ineffective=1.0,
     )
     return replace(arr, params=p)
+
+
+def _env(arr: BattleArrays) -> Environment:
+    """A clear day hour in which both sides may fire."""
+    return Environment(0, 1.0, False, 0, 2500.0, np.ones(arr.n_sides, dtype=bool))
 
 
 def _big(x0: float, y0: float, hours: int, **kw: object) -> BattleArrays:
@@ -50,10 +58,12 @@ def test_mean_strengths_follow_the_aggregate_ode_of_the_same_helmbold_law() -> N
     reps = 200
     _, trace = simulate(arr, reps, np.random.default_rng(7))
     # the engine's law for two attacking forces: dX/dt = -a Y**p X**q (helmbold_rates), with
-    # Y the firepower aimed at X (its per-man OLI times Y's men), at the holding rate
+    # Y the firepower aimed at X (its per-man OLI times Y's men), at the holding rate, on open
+    # flat ground (QJM casualty factor 1.0) relative to the fit's reference terrain
     p = arr.params
     e = p.attacker_law
-    scale = p.attacker_k / 24.0 * p.holding / p.reference_men**e.qx
+    vulnerability = 1.0 / p.reference_casualty_terrain / p.reference_vulnerability[0]
+    scale = p.attacker_k / 24.0 * p.holding * vulnerability / p.reference_men**e.qx
     a = scale * (0.89 / p.reference_fire) ** e.px
     ode = solve(Engagement.homogeneous("generalized", x0, y0, a, a, shape={"p": e.px, "q": e.qx}))
     hours = trace.hour_steps * arr.dt_h
@@ -66,6 +76,27 @@ def test_mean_strengths_follow_the_aggregate_ode_of_the_same_helmbold_law() -> N
     # within 4 standard errors plus 1 % for the time discretisation of the draws
     assert np.all(np.abs(x_sim - x_ode) <= 4 * se_x + 0.01 * (x0 - x_ode) + 0.5)
     assert np.all(np.abs(y_sim - y_ode) <= 4 * se_y + 0.01 * (y0 - y_ode) + 0.5)
+
+
+def test_losses_use_qjm_factors_relative_to_the_reference_battle_of_the_fit() -> None:
+    """At the fit's reference (hasty defence, rolling mixed terrain) the factor is exactly 1;
+    a dug-in defender loses 0.6/0.7 of it, never the product of absolute QJM factors."""
+    lib = load_library()
+    p = EngineParams.from_library(lib)
+    assert p.reference_vulnerability[1] == lib.value("posture.defending.vulnerability")
+    assert p.reference_casualty_terrain == lib.value("terrain.rolling_mixed.casualty")
+    arr = _big(5000.0, 5000.0, 1)
+    st = initial_state(arr, 1)
+    st.posture[:] = P_DEFENDING
+    con = acquire(arr, st, st.alive(arr), _env(arr))
+    fire = Fire.empty(st.men.shape)
+    direct_fire(arr, st, con, _env(arr), fire)
+    hasty = resolve(arr, st, fire, con, _env(arr)).men
+    st.posture[:] = P_DUG_IN
+    dug = resolve(arr, st, fire, con, _env(arr)).men
+    assert np.allclose(dug / hasty, lib.value("posture.dug_in.vulnerability") / 0.7)
+    flat = lib.value("terrain.flat_bare.casualty") / p.reference_casualty_terrain
+    assert flat > 1.0  # open flat ground is deadlier than the fit's reference terrain
 
 
 def test_casualties_split_in_the_configured_fractions() -> None:

@@ -167,8 +167,9 @@ def assaults(
 ) -> None:
     """Crests change hands: attackers on a contested objective push its holders off.
 
-    The side that held the objective last defends it; if the other sides' combat power on it
-    (inside its area or within assault range of it) reaches the defenders', the defenders are
+    The side that held the objective last defends it; if the combat power of the other sides'
+    units committed to the attack (moving or attacking, inside its area or within assault
+    range of it) reaches the power of every defender there, the defenders are
     forced off at the QJM advance rate for that ratio and defence (hasty; prepared once dug
     in), times the terrain's advance factor: the chance per hour is the rate over the area's
     radius. If the defenders are the stronger, the attackers inside are thrown back in the same
@@ -189,7 +190,10 @@ def assaults(
     holder = st.last_holder  # (B, O)
     defends = (arr.side[None, :, None] == holder[:, None, :]) & (holder[:, None, :] >= 0)
     p_def = np.einsum("buo,bu->bo", near & defends, power)
-    p_att = np.einsum("buo,bu->bo", near & ~defends, power)
+    # only units committed to the attack count for the attackers: a unit of theirs holding
+    # nearby (on another crest, or dug in short of this one) adds no assault power
+    committed = np.isin(st.posture, (P_MOVING, P_ATTACKING))[:, :, None]
+    p_att = np.einsum("buo,bu->bo", near & ~defends & committed, power)
     ratio = p_att / np.maximum(p_def, 1e-9)
     dug = np.einsum("buo,bu->bo", inside & defends, (st.posture == P_DUG_IN).astype(float)) > 0
     r, c = ter.cell(arr.obj_center[:, 0], arr.obj_center[:, 1])

@@ -259,8 +259,11 @@ def resolve(arr: BattleArrays, st: State, fire: Fire, con: Contacts, env: Enviro
     at) are the force X; the fire aimed at that side's units there is Y. The force loses
     ``k * (Y / Y0)**p * (X / X0)**q`` men per day (``helmbold_rates``, attacker or defender
     exponents by the unit's posture; X0 = 10,000 men, Y0 their reference firepower) at the
-    intensity of that fire; each engaged unit takes its share of X, times its vulnerability
-    (QJM posture, terrain casualty and weather casualty factors).
+    intensity of that fire; each engaged unit takes its share of X, times its vulnerability:
+    the QJM posture, terrain casualty and weather casualty factors *relative to those of the
+    law's reference battle* (attack on a hasty defence in rolling mixed terrain, dry sunny
+    weather), since the fitted rate already contains them (a dug-in defender on rugged ground
+    loses 0.6/0.7 x 0.5/0.7 of the fitted defender rate, not 0.6 x 0.5).
     """
     p, ter = arr.params, arr.terrain
     out = Losses.zeros(st.men.shape)
@@ -293,9 +296,12 @@ def resolve(arr: BattleArrays, st: State, fire: Fire, con: Contacts, env: Enviro
             )
             rate[sel] = loss[:, 0]
     r, c = ter.cell(st.x, st.y)
+    reference = np.where(attacking, p.reference_vulnerability[0], p.reference_vulnerability[1])
     vulnerability = (
         p.posture_vulnerability[st.posture]
+        / reference
         * ter.factors[ter.cover[r, c], 0]
+        / p.reference_casualty_terrain
         * p.weather_casualty[env.weather]
     )
     mean = rate * x / np.maximum(xs, 1e-9) * intensity * vulnerability * env.hours

@@ -40,7 +40,13 @@ def _sum(v: Callable[[str], float], role: str) -> float:
 
 @dataclass(frozen=True)
 class EngineParams:
-    """Every number the engine uses, from the library (see ``docs/parameters.md``)."""
+    """Every number the engine uses, from the library (see ``docs/parameters.md``).
+
+    ``reference_vulnerability`` (attacker, defender) and ``reference_casualty_terrain`` are the
+    QJM casualty factors of the casualty law's reference battle (the evidence model's CDB90
+    fit: attack against a hasty defence, rolling mixed terrain, dry sunny weather): the fitted
+    rate already contains them, so the engine applies the QJM factors relative to them.
+    """
 
     attacker_k: float
     attacker_law: Exponents
@@ -49,6 +55,8 @@ class EngineParams:
     reference_fire: float
     posture_strength: FloatArray
     posture_vulnerability: FloatArray
+    reference_vulnerability: tuple[float, float]
+    reference_casualty_terrain: float
     weather_attack: FloatArray
     weather_artillery: FloatArray
     weather_air: FloatArray
@@ -113,6 +121,11 @@ class EngineParams:
             posture_vulnerability=np.array(
                 [v(f"posture.{p}.vulnerability") for p in _POSTURE_ROWS]
             ),
+            reference_vulnerability=(
+                v("posture.attacking.vulnerability") * v("weather.clear.casualty"),
+                v("posture.defending.vulnerability") * v("weather.clear.casualty"),
+            ),
+            reference_casualty_terrain=v("terrain.rolling_mixed.casualty"),
             weather_attack=weather("attack"),
             weather_artillery=weather("artillery"),
             weather_air=weather("air"),
