@@ -105,9 +105,13 @@
     draw();
   }
   function fit() {
-    view.scale = Math.min(cssW / (ex1 - ex0), cssH / (ey1 - ey0));
+    // the map starts below the legend box, so units at its northern edge are not hidden
+    const key = $("legend");
+    const top = key && key.offsetHeight ? Math.min(key.offsetTop + key.offsetHeight + 4,
+      cssH / 3) : 0;
+    view.scale = Math.min(cssW / (ex1 - ex0), (cssH - top) / (ey1 - ey0));
     view.ox = (cssW - (ex1 - ex0) * view.scale) / 2;
-    view.oy = (cssH - (ey1 - ey0) * view.scale) / 2;
+    view.oy = top + (cssH - top - (ey1 - ey0) * view.scale) / 2;
     view.fitted = true;
   }
   const sx = (x) => view.ox + (x - ex0) * view.scale;
