@@ -12,7 +12,7 @@ from conftest import battle
 from kriegsspiel.aggregate import Engagement, solve
 from kriegsspiel.engine.arrays import P_DEFENDING, P_DUG_IN, BattleArrays
 from kriegsspiel.engine.core import simulate
-from kriegsspiel.engine.doctrine import control_and_intel
+from kriegsspiel.engine.doctrine import battle_areas, control_and_intel
 from kriegsspiel.engine.fire import Environment, Fire, acquire, direct_fire, resolve
 from kriegsspiel.engine.library import load_library
 from kriegsspiel.engine.params import EngineParams
@@ -145,3 +145,28 @@ def test_a_side_holds_an_objective_only_when_alone_on_it() -> None:
     st.men[:, :] = 0.0  # nobody anywhere: empty counts for neither
     control_and_intel(arr, st, st.alive(arr), None, np.random.default_rng(0), 1, trace)
     assert st.control[:, 0].tolist() == [-1, -1, -1]
+
+
+def test_the_whole_force_of_a_battle_area_where_some_unit_fights_is_engaged() -> None:
+    # unit 0 fights unit 1 at 300 m; unit 2 (700 m behind unit 0, out of the 300 m sight of the
+    # step) is in its battle area; unit 3 is 1.35 km from unit 0, beyond it
+    arr = _no_morale(
+        battle(
+            [(-150.0, 0.0), (150.0, 0.0), (-700.0, 0.0), (-1500.0, 0.0)],
+            [0, 1, 0, 0],
+            [500.0, 500.0, 500.0, 500.0],
+            [400.0, 400.0, 400.0, 400.0],
+        )
+    )
+    st = initial_state(arr, 1)
+    alive = st.alive(arr)
+    env = Environment(0, 1.0, False, 0, 300.0, np.ones(2, dtype=bool))
+    battle_areas(arr, st, alive)
+    con = acquire(arr, st, alive, env)
+    assert con.target[0, 2] < 0 and con.target[0, 3] < 0  # neither sees the enemy
+    fire = Fire.empty(st.men.shape)
+    direct_fire(arr, st, con, env, fire)
+    men = resolve(arr, st, fire, con, env).men[0]
+    assert men[2] > 0 and men[3] == 0
+    # the force's losses are shared in proportion to strength
+    assert men[2] == pytest.approx(men[0])

@@ -255,8 +255,10 @@ class Fire:
 def resolve(arr: BattleArrays, st: State, fire: Fire, con: Contacts, env: Environment) -> Losses:
     """Expected losses of every engaged unit: the Helmbold law at the engagement level.
 
-    The engaged units of a side in a unit's battle area (``st.near``; engaged: firing or fired
-    at) are the force X; the fire aimed at that side's units there is Y. The force loses
+    The engaged units of a side in a unit's battle area (``st.near``; engaged: every unit of a
+    battle area in which some unit fires or is fired at, since CDB90 counts the whole committed
+    force, not only the sub-units that see the enemy at the moment) are the force X; the fire
+    aimed at that side's units there is Y. The force loses
     ``k * (Y / Y0)**p * (X / X0)**q`` men per day (``helmbold_rates``, attacker or defender
     exponents by the unit's posture; X0 = 10,000 men, Y0 their reference firepower) at the
     intensity of that fire; each engaged unit takes its share of X, times its vulnerability:
@@ -271,7 +273,11 @@ def resolve(arr: BattleArrays, st: State, fire: Fire, con: Contacts, env: Enviro
         return out
     tank = (arr.utype == TANK)[None, :]
     x = np.where(tank, st.veh_op * np.maximum(arr.crew, 1.0)[None, :], st.men)
-    engaged = (fire.z > 0) | (con.target >= 0) | (con.soft >= 0)
+    fighting = (fire.z > 0) | (con.target >= 0) | (con.soft >= 0)
+    # the whole force of a battle area where some unit fights is engaged (CDB90 counts the
+    # committed force, not only the sub-units that see the enemy at the moment)
+    engaged = fighting | (np.matmul(st.near, fighting[..., None].astype(float))[..., 0] > 0)
+    engaged &= (arr.utype != AIR)[None, :]
     xe = np.where(engaged, x, 0.0)
     sums = np.matmul(st.near, np.stack([xe, fire.z, fire.w], axis=-1))  # (B, U, 3)
     xs = np.maximum(sums[..., 0], xe)
