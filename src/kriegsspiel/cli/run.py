@@ -1,10 +1,19 @@
 """``kriegsspiel run``: replications of a scenario with the tactical engine, into a folder.
 
-The scenario is loaded, validated and compiled (every weapon id, place and event resolved)
-before the output folder is touched, so a bad scenario leaves nothing behind. Blocks of
-replications are then simulated and stored by :mod:`kriegsspiel.experiment` (one Parquet part
-per block and table, written atomically, resumable), and ``DIR/summary.json`` is written last,
-atomically.
+The scenario is loaded, its ``--set`` overrides applied and validated like the file, and the
+result compiled (every weapon id, place and event resolved) before the output folder is touched,
+so a bad scenario or override leaves nothing behind; so does a ``--scheduler`` that does not
+answer. Blocks of replications are then simulated and stored by :mod:`kriegsspiel.experiment`
+(one Parquet part per block and table, written atomically, resumable; the task is built by
+:func:`~kriegsspiel.experiment.engine_adapter.scenario_task`, as for ``sweep``, ``whatif`` and
+``sensitivity``), and ``DIR/summary.json`` is written last, atomically.
+
+Backends: ``--workers N`` (N >= 2) a local Dask cluster of N worker processes, ``--workers 1``
+serial in this process, ``--processes`` a local process pool (``--workers N`` processes, default
+one per core), ``--scheduler tcp://HOST:PORT`` an existing Dask cluster. With none of these the
+run uses a local process pool of one process per core. A pool never has more processes than the
+run has blocks, and a pool of one is this process (serial). The results do not depend on the
+backend.
 """
 
 from __future__ import annotations
@@ -19,8 +28,21 @@ from rich.table import Table
 
 from kriegsspiel.cli._app import app, emit_json
 from kriegsspiel.errors import InputError
+from kriegsspiel.experiment import Backend
 
 DEFAULT_BLOCK = 250
+
+
+def _backend(workers: int | None, scheduler: str | None, processes: bool, blocks: int) -> Backend:
+    """The options' backend: see the module docstring."""
+    if workers is not None and workers < 1:
+        raise InputError("--workers", "a whole number >= 1", workers)
+    if scheduler is None and (workers is None or processes):
+        n = min(workers or os.cpu_count() or 1, blocks)
+        return Backend.choose(workers=n, processes=True) if n > 1 else Backend()
+    if workers == 1:
+        return Backend()  # one worker is this process: no cluster to start
+    return Backend.choose(workers=workers, scheduler=scheduler, processes=processes)
 
 
 @app.command()
@@ -32,8 +54,22 @@ def run(
         int, typer.Option(help="Seed (block k draws from SeedSequence(seed, (k,))).")
     ] = 1,
     block: Annotated[int, typer.Option("--block", help="Replications per block.")] = DEFAULT_BLOCK,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a scenario value: key.path=value (repeatable)."),
+    ] = None,
     workers: Annotated[
-        int | None, typer.Option(help="Worker processes (default: one per core; 1: serial).")
+        int | None,
+        typer.Option(
+            help="Start a local Dask cluster of N workers (1: serial; a process pool with "
+            "--processes). Default: a process pool, one process per core."
+        ),
+    ] = None,
+    processes: Annotated[
+        bool, typer.Option("--processes", help="A local process pool, not Dask.")
+    ] = False,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Use the existing Dask scheduler tcp://HOST:PORT.")
     ] = None,
     resume: Annotated[bool, typer.Option(help="Finish an interrupted run in --out.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
@@ -42,31 +78,19 @@ def run(
     """Run replications of SCENARIO and write DIR/summary.json plus per-replication tables."""
     from kriegsspiel.engine.runner import compiled
     from kriegsspiel.engine.summary import summarize
-    from kriegsspiel.experiment import Backend, BlockTask, run_experiment
+    from kriegsspiel.experiment import run_experiment
+    from kriegsspiel.experiment.engine_adapter import parse_overrides, scenario_of, scenario_task
     from kriegsspiel.experiment.store import json_bytes, write_atomic
-    from kriegsspiel.scenario import content_hash, load, resolve
 
     for name, value in (("--reps", reps), ("--block", block)):
         if value < 1:
             raise InputError(name, "a whole number >= 1", value)
     if seed < 0:
         raise InputError("--seed", "a whole number >= 0", seed)
-    path = resolve(scenario)
-    sc = load(path)
-    arr = compiled(sc)  # every reference resolved before anything is written
-    if out.exists() and not resume and (not out.is_dir() or any(out.iterdir())):
-        raise InputError("--out", "a new or empty folder (or --resume)", str(out))
-    task = BlockTask.create(
-        "kriegsspiel.engine.runner:scenario_block",
-        {"scenario_text": path.read_text(encoding="utf-8"), "file": str(path)},
-        scenario=sc.meta.name,
-        scenario_hash=content_hash(sc),
-    )
-    if workers is not None and workers < 1:
-        raise InputError("--workers", "a whole number >= 1", workers)
-    blocks = -(-reps // block)
-    n = min(workers or os.cpu_count() or 1, blocks)
-    backend = Backend.choose(workers=n, processes=True) if n > 1 else Backend()
+    backend = _backend(workers, scheduler, processes, -(-reps // block))
+    task = scenario_task(scenario, parse_overrides(set_ or []))  # validated and compiled
+    sc = scenario_of(task)
+    arr = compiled(sc)
     results = run_experiment(
         task,
         out,
@@ -77,7 +101,10 @@ def run(
         resume=resume,
         progress=not quiet,
     )
-    summary = summarize(results.frame(), sc.meta.name, arr.side_ids, seed)
+    summary = {
+        **summarize(results.frame(), sc.meta.name, arr.side_ids, seed),
+        "overrides": task.overrides,
+    }
     write_atomic(out / "summary.json", json_bytes(summary))
     if json_out:
         emit_json(summary)

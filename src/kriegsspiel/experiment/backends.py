@@ -20,7 +20,7 @@ from typing import Any, Literal
 from kriegsspiel.errors import InputError, KriegsspielError
 from kriegsspiel.experiment.task import Block, BlockTask, TableSet, run_block
 
-__all__ = ["CONNECT_TIMEOUT_S", "Backend", "Job", "execute"]
+__all__ = ["CONNECT_TIMEOUT_S", "Backend", "Job", "check_scheduler", "execute"]
 
 CONNECT_TIMEOUT_S = 5.0
 """How long to try reaching an existing Dask scheduler before giving up."""
@@ -165,6 +165,17 @@ def _dask(jobs: Sequence[Job], backend: Backend) -> Generator[tuple[Job, TableSe
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def check_scheduler(backend: Backend) -> None:
+    """Check that the existing Dask scheduler of ``backend`` (if any) answers, before any write.
+
+    Raises:
+        KriegsspielError: no scheduler answered within :data:`CONNECT_TIMEOUT_S` (one line).
+    """
+    if backend.scheduler is not None:
+        client, _ = _client(backend)
+        client.close()
 
 
 def execute(backend: Backend, jobs: Sequence[Job]) -> Generator[tuple[Job, TableSet]]:

@@ -1,9 +1,12 @@
 """Scenarios as experiment tasks: the one place that ties the tactical engine to experiments.
 
-A scenario task carries the scenario's file text and its overrides (plain data); each worker
-validates them again and calls the engine's block runner,
+A scenario task carries the scenario's file text and its overrides (plain data). Every command
+(``run``, ``sweep``, ``sensitivity``, ``whatif``) builds its tasks with :func:`scenario_task`,
+which validates the overrides and compiles the scenario (every reference resolved) before any
+folder is touched. Each worker validates them again and calls the engine's block runner,
 ``runner(scenario, seed, block_index, block_size, first_replication)``, which seeds block ``k`` from
-``SeedSequence(entropy=seed, spawn_key=(k,))`` and returns the per-replication tables.
+``SeedSequence(entropy=seed, spawn_key=(k,))`` and returns the per-replication tables; the
+block's first replication is passed explicitly, so a shorter last block is numbered right.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ from kriegsspiel.experiment.task import Block, BlockTask
 
 __all__ = [
     "ENGINE_BLOCK_RUNNER",
+    "ENGINE_COMPILER",
     "parse_overrides",
     "scenario_assumptions",
     "scenario_block",
+    "scenario_of",
     "scenario_task",
     "scenario_whatif",
 ]
@@ -31,19 +36,22 @@ __all__ = [
 ENGINE_BLOCK_RUNNER = "kriegsspiel.engine.runner:run_block"
 """Where the tactical engine's block runner lives (``module:function``)."""
 
+ENGINE_COMPILER = "kriegsspiel.engine.runner:compiled"
+"""The engine's compiler (``module:function``): resolves every reference of a scenario."""
 
-def _engine_runner() -> Callable[..., Any]:
-    module_name, _, name = ENGINE_BLOCK_RUNNER.partition(":")
+
+def _engine(reference: str) -> Callable[..., Any]:
+    module_name, _, name = reference.partition(":")
     try:
-        runner = getattr(importlib.import_module(module_name), name, None)
+        function = getattr(importlib.import_module(module_name), name, None)
     except ImportError:
-        runner = None
-    if not callable(runner):
+        function = None
+    if not callable(function):
         raise KriegsspielError(
-            f"the tactical engine is not available in this build ({ENGINE_BLOCK_RUNNER} "
+            f"the tactical engine is not available in this build ({reference} "
             "is missing), so scenarios cannot be run yet"
         )
-    return cast(Callable[..., Any], runner)
+    return cast(Callable[..., Any], function)
 
 
 def _json_value(raw: str, value: Any) -> Any:
@@ -74,6 +82,11 @@ def _scenario(text: str, file: str, overrides_json: str) -> Any:
     return apply_overrides(scenario, overrides) if overrides else scenario
 
 
+def _from_params(params: Mapping[str, Any]) -> Any:
+    overrides = json.dumps(params["overrides"], sort_keys=True)
+    return _scenario(params["scenario_text"], params["file"], overrides)
+
+
 def _read(name_or_path: str) -> tuple[str, str]:
     from kriegsspiel.scenario import load, resolve
 
@@ -84,10 +97,8 @@ def _read(name_or_path: str) -> tuple[str, str]:
 
 def scenario_block(params: Mapping[str, Any], seed: int, block: Block) -> Any:
     """One block of a scenario (runs on the worker): the engine's per-replication tables."""
-    scenario = _scenario(
-        params["scenario_text"], params["file"], json.dumps(params["overrides"], sort_keys=True)
-    )
-    tables = _engine_runner()(scenario, seed, block.index, block.size, block.start)
+    scenario = _from_params(params)
+    tables = _engine(ENGINE_BLOCK_RUNNER)(scenario, seed, block.index, block.size, block.start)
     if not isinstance(tables, pd.DataFrame | Mapping):
         raise KriegsspielError(
             f"{ENGINE_BLOCK_RUNNER} returned {type(tables).__name__}, not tables"
@@ -98,16 +109,19 @@ def scenario_block(params: Mapping[str, Any], seed: int, block: Block) -> Any:
 def scenario_task(name_or_path: str, overrides: Mapping[str, Any] | None = None) -> BlockTask:
     """The task of a scenario (shipped name or file) with overrides, checked before any work.
 
+    The scenario with its overrides is validated like the file and compiled by the engine, so
+    an unknown key, a value of the wrong type or a dangling reference shows here.
+
     Raises:
         KriegsspielError: the engine is missing, the scenario is invalid, or an override is.
     """
     from kriegsspiel.scenario import content_hash
 
-    _engine_runner()
+    _engine(ENGINE_BLOCK_RUNNER)
     text, file = _read(name_or_path)
     chosen = dict(overrides or {})
     base = _scenario(text, file, "{}")
-    _scenario(text, file, json.dumps(chosen, sort_keys=True))
+    _engine(ENGINE_COMPILER)(_scenario(text, file, json.dumps(chosen, sort_keys=True)))
     params = {"scenario_text": text, "file": file, "overrides": chosen}
     return BlockTask.create(
         "kriegsspiel.experiment.engine_adapter:scenario_block",
@@ -115,6 +129,11 @@ def scenario_task(name_or_path: str, overrides: Mapping[str, Any] | None = None)
         scenario=base.meta.name,
         scenario_hash=content_hash(base),
     )
+
+
+def scenario_of(task: BlockTask) -> Any:
+    """The validated scenario (overrides applied) that a :func:`scenario_task` task simulates."""
+    return _from_params(task.params)
 
 
 def scenario_assumptions(name_or_path: str) -> dict[str, tuple[float, float]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
@@ -13,6 +13,9 @@ import pyarrow as pa
 from kriegsspiel.errors import KriegsspielError
 from kriegsspiel.experiment.store import load_part, read_manifest, valid_marker
 from kriegsspiel.experiment.task import MAIN_TABLE, REPLICATION, Block, plan_blocks
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["Results"]
 
@@ -110,3 +113,25 @@ class Results:
         except ImportError:
             raise KriegsspielError("xarray is not installed (pip install xarray)") from None
         return self.frame(table).to_xarray()
+
+    def plot_control(self, objectives: list[str] | None = None) -> Figure:
+        """Share of replications in which each side holds each objective, over time.
+
+        The report's figure (:func:`kriegsspiel.report.plots.plot_control`) for this run, as a
+        matplotlib ``Figure`` (shown inline in a notebook); ``objectives`` picks some by id.
+        """
+        from kriegsspiel.report.adapters import from_results_dir
+        from kriegsspiel.report.plots import plot_control
+
+        return plot_control(from_results_dir(self.root), objectives)
+
+    def plot_losses(self) -> Figure:
+        """Distribution of each loss figure per side, with the record where the scenario has one.
+
+        The report's figure (:func:`kriegsspiel.report.plots.plot_losses`) for this run, as a
+        matplotlib ``Figure``.
+        """
+        from kriegsspiel.report.adapters import from_results_dir
+        from kriegsspiel.report.plots import plot_losses
+
+        return plot_losses(from_results_dir(self.root))

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kriegsspiel.errors import InputError, KriegsspielError
-from kriegsspiel.experiment.backends import Backend, Job, execute
+from kriegsspiel.experiment.backends import Backend, Job, check_scheduler, execute
 from kriegsspiel.experiment.progress import progress_bar
 from kriegsspiel.experiment.results import Results
 from kriegsspiel.experiment.store import RunStore, StorageError, now_iso
@@ -67,6 +67,7 @@ def run_many(
     """
     plan = _check(replications, seed, block_size)
     backend = backend or Backend()
+    check_scheduler(backend)  # an unreachable cluster fails before any folder is written
     stores: list[RunStore] = []
     left: list[int] = []
     try:

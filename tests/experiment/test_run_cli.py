@@ -1,0 +1,132 @@
+"""``kriegsspiel run`` on the experiment machinery: ``--set`` overrides, backends, a scheduler
+that does not answer, and the report's figures from ``Results``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kriegsspiel.cli import app
+from kriegsspiel.experiment import Results
+
+SCENARIO = "example-meeting"
+DISARM_RED = [
+    "--set",
+    "units[red-1].weapons.rifle=0",
+    "--set",
+    "units[red-1].weapons.hmg=0",
+    "--set",
+    "units[red-mortars].weapons.mortar_82=0",
+]
+
+
+def _run(out: Path, *extra: str, reps: int = 8, block: int = 3) -> Results:
+    args = ["run", SCENARIO, "--reps", str(reps), "--block", str(block), "--seed", "5"]
+    result = CliRunner().invoke(app, [*args, "--out", str(out), "--quiet", "--json", *extra])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == json.loads((out / "summary.json").read_text())
+    return Results.open(out)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    code = "import sys; from kriegsspiel.cli import main; sys.argv[0] = 'kriegsspiel'; main()"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+    )
+
+
+def _blue_losses(results: Results) -> float:
+    frame = results.frame()
+    return float(frame[["blue.killed", "blue.wounded", "blue.missing"]].to_numpy().sum())
+
+
+def test_set_disarming_one_side_spares_the_other_and_is_recorded(tmp_path: Path) -> None:
+    base = _run(tmp_path / "base", "--workers", "1")
+    disarmed = _run(tmp_path / "disarmed", "--workers", "1", *DISARM_RED)
+    assert _blue_losses(base) > 0  # red fires in the scenario as written
+    assert _blue_losses(disarmed) == 0  # nobody on red has a weapon: no blue casualty at all
+    overrides = {
+        "units[red-1].weapons.rifle": 0,
+        "units[red-1].weapons.hmg": 0,
+        "units[red-mortars].weapons.mortar_82": 0,
+    }
+    assert disarmed.manifest["overrides"] == overrides and base.manifest["overrides"] == {}
+    summary = json.loads((tmp_path / "disarmed" / "summary.json").read_text())
+    assert summary["overrides"] == overrides
+
+
+def test_resume_with_other_overrides_is_refused(tmp_path: Path) -> None:
+    _run(tmp_path / "run", "--workers", "1")
+    out = str(tmp_path / "run")
+    proc = _cli("run", SCENARIO, "--reps", "8", "--block", "3", "--seed", "5", "--out", out,
+                "--resume", "--quiet", "--set", "units[red-1].weapons.hmg=0")  # fmt: skip
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "different run" in proc.stderr
+
+
+def test_last_short_block_is_numbered_from_its_first_replication(tmp_path: Path) -> None:
+    results = _run(tmp_path / "run", "--workers", "1", reps=7, block=3)
+    for table in results.tables:  # sparse tables (events) may skip a quiet replication
+        numbers = set(results.frame(table).reset_index()["replication"])
+        assert numbers <= set(range(7)), table
+        if table in ("replications", "series", "control"):  # one row or more per replication
+            assert numbers == set(range(7)), table
+
+
+@pytest.mark.parametrize(
+    ("override", "names"),
+    [
+        ("units[red-1].nosuch=3", "units[1].nosuch"),
+        ("units[red-1].men=abc", "units[1].men"),
+        ("weather.nosuch.deeper=1", "weather.nosuch"),
+    ],
+)
+def test_a_bad_override_is_one_line_exit_2_and_no_folder(
+    tmp_path: Path, override: str, names: str
+) -> None:
+    out = tmp_path / "never"
+    proc = _cli("run", SCENARIO, "--reps", "2", "--out", str(out), "--set", override)
+    assert proc.returncode == 2 and proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and names in lines[0], proc.stderr
+    assert not out.exists()
+
+
+def test_serial_dask_and_process_pool_runs_are_bit_identical(tmp_path: Path) -> None:
+    serial = _run(tmp_path / "serial", "--workers", "1")
+    dask = _run(tmp_path / "dask", "--workers", "2")
+    pool = _run(tmp_path / "pool", "--processes", "--workers", "2")
+    assert dask.manifest["backend"] == {"kind": "dask", "workers": 2}
+    assert pool.manifest["backend"] == {"kind": "processes", "workers": 2}
+    assert serial.manifest["backend"] == {"kind": "serial"}
+    for other in (dask, pool):
+        assert other.tables == serial.tables
+        for table in serial.tables:
+            assert other.arrow(table).equals(serial.arrow(table)), table
+
+
+@pytest.mark.timeout(60)
+def test_an_unreachable_scheduler_is_one_line_exit_2_and_no_folder(tmp_path: Path) -> None:
+    out = tmp_path / "never"
+    proc = _cli("run", SCENARIO, "--reps", "2", "--out", str(out),
+                "--scheduler", "tcp://127.0.0.1:1")  # fmt: skip
+    assert proc.returncode == 2 and proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "no Dask scheduler answered" in lines[0], proc.stderr
+    assert not out.exists()
+
+
+def test_results_draw_the_report_figures(tmp_path: Path) -> None:
+    from matplotlib.figure import Figure
+
+    results = _run(tmp_path / "run", "--workers", "1", reps=4, block=2)
+    control = results.plot_control()
+    losses = results.plot_losses()
+    assert isinstance(control, Figure) and isinstance(losses, Figure)
+    assert len(control.axes) == 1  # the scenario has one objective, the hill
+    assert len(losses.axes) >= 2  # at least one loss figure for each of the two sides
