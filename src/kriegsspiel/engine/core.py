@@ -214,7 +214,7 @@ def simulate(
         con = acquire(arr, st, alive, env1)
         if k % per_hour == 0:
             doctrine.battle_areas(arr, st, alive)
-            doctrine.assaults(arr, st, alive, rng, 1.0, env1.weather, k, trace)
+            doctrine.assaults(arr, st, alive, con, env1, rng, k, trace)
             doctrine.control_and_intel(arr, st, alive, con, rng, k, trace)
             trace.log(k, "move", moved > 100.0, moved)
             trace.log(k, "fire", fired >= 1.0, fired)

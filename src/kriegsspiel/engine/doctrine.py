@@ -48,7 +48,7 @@ from kriegsspiel.engine.arrays import (
     TANK,
     BattleArrays,
 )
-from kriegsspiel.engine.fire import Contacts, Environment
+from kriegsspiel.engine.fire import Contacts, Environment, firer_factor
 from kriegsspiel.engine.state import State
 from kriegsspiel.engine.trace import Trace
 
@@ -155,13 +155,55 @@ def combat_power(arr: BattleArrays, st: State, weather: int) -> FloatArray:
     return power
 
 
+def support_power(
+    arr: BattleArrays, st: State, alive: BoolArray, con: Contacts, env: Environment
+) -> FloatArray:
+    """Indirect fire each side's guns can bring on each objective: (B, S, O).
+
+    QJM force strength counts the artillery with the rest of the force [D6]: every live gun
+    unit with rounds on hand and the objective within its range adds its indirect OLI, with
+    the firer's strength, suppression, morale and light factors, the weather's artillery
+    factor and the terrain's artillery factor on the objective, provided some unit of its side
+    sees an enemy on or near the objective in daylight without fog (a forward observer who
+    sees the fall of shot). Otherwise it adds nothing: unobserved fire cannot be brought close
+    to one's own troops in a close fight, so it stays harassing fire (its casualties still
+    count in :func:`kriegsspiel.engine.fire.indirect_fire`).
+    """
+    p, ter = arr.params, arr.terrain
+    reps, o_n = st.reps, arr.obj_center.shape[0]
+    out = np.zeros((reps, arr.n_sides, o_n))
+    guns = np.flatnonzero((arr.ind_fp > 0) & (arr.utype != AIR))
+    if guns.size == 0 or o_n == 0:
+        return out
+    d = np.hypot(
+        st.x[:, :, None] - arr.obj_center[None, None, :, 0],
+        st.y[:, :, None] - arr.obj_center[None, None, :, 1],
+    )
+    close = alive[:, :, None] & (d <= arr.obj_radius[None, None, :] + p.assault_range)
+    seen = close & con.observed[:, :, None]
+    b = np.arange(reps)[:, None]
+    y = arr.ind_fp[guns][None, :] * firer_factor(arr, st, b, guns[None, :], env)
+    y = y * (alive[:, guns] & (st.ammo[:, guns] > 0)) * p.weather_artillery[env.weather]
+    r, c = ter.cell(arr.obj_center[:, 0], arr.obj_center[:, 1])
+    reach = d[:, guns, :] <= arr.ind_range[guns][None, :, None]
+    adjust = not (env.night or env.weather == 3)  # observers must see the fall of shot
+    for s in range(arr.n_sides):
+        own = arr.side[guns] == s
+        if not own.any():
+            continue
+        observed = seen[:, arr.side != s, :].any(axis=1) & adjust  # (B, O)
+        out[:, s, :] = np.einsum("bg,bgo->bo", y[:, own], reach[:, own, :]) * observed
+    out *= ter.factors[ter.cover[r, c], 3][None, None, :]
+    return out
+
+
 def assaults(
     arr: BattleArrays,
     st: State,
     alive: BoolArray,
+    con: Contacts,
+    env: Environment,
     rng: np.random.Generator,
-    hours: float,
-    weather: int,
     k: int,
     trace: Trace,
 ) -> None:
@@ -169,7 +211,9 @@ def assaults(
 
     The side that held the objective last defends it; if the combat power of the other sides'
     units committed to the attack (moving or attacking, inside its area or within assault
-    range of it) reaches the power of every defender there, the defenders are
+    range of it) and of their guns (:func:`support_power`) reaches the power of every defender
+    there and of the defenders' guns (with the posture and the ground's defence factor), the
+    defenders are
     forced off at the QJM advance rate for that ratio and defence (hasty; prepared once dug
     in), times the terrain's advance factor: the chance per hour is the rate over the area's
     radius. If the defenders are the stronger, the attackers inside are thrown back in the same
@@ -179,6 +223,7 @@ def assaults(
     if o_n == 0 or not st.contested.any():
         return
     p, ter = arr.params, arr.terrain
+    hours, weather = 1.0, env.weather
     power = combat_power(arr, st, weather)
     d = np.hypot(
         st.x[:, :, None] - arr.obj_center[None, None, :, 0],
@@ -194,9 +239,16 @@ def assaults(
     # nearby (on another crest, or dug in short of this one) adds no assault power
     committed = np.isin(st.posture, (P_MOVING, P_ATTACKING))[:, :, None]
     p_att = np.einsum("buo,bu->bo", near & ~defends & committed, power)
-    ratio = p_att / np.maximum(p_def, 1e-9)
     dug = np.einsum("buo,bu->bo", inside & defends, (st.posture == P_DUG_IN).astype(float)) > 0
     r, c = ter.cell(arr.obj_center[:, 0], arr.obj_center[:, 1])
+    # the guns: the holder's count with its posture and the ground's defence factor (QJM
+    # applies them to the defender's whole P), the others' with the weather's attack factor
+    guns = support_power(arr, st, alive, con, env)
+    own = np.take_along_axis(guns, np.maximum(holder, 0)[:, None, :], axis=1)[:, 0, :]
+    stance = np.where(dug, p.posture_strength[P_DUG_IN], p.posture_strength[P_DEFENDING])
+    p_def = p_def + own * stance * ter.factors[ter.cover[r, c], 1][None, :]
+    p_att = p_att + (guns.sum(axis=1) - own) * p.weather_attack[weather]
+    ratio = p_att / np.maximum(p_def, 1e-9)
     terrain = ter.factors[ter.cover[r, c], 6][None, :]
     radius_km = arr.obj_radius[None, :] / 1000.0
     # attackers at least as strong push the defenders off (prepared defence once dug in) ...

@@ -51,6 +51,7 @@ __all__ = [
     "acquire",
     "air_strikes",
     "direct_fire",
+    "firer_factor",
     "indirect_fire",
     "resolve",
 ]
@@ -204,7 +205,7 @@ def _strength_fraction(arr: BattleArrays, st: State, b: IntArray, u: IntArray) -
     return frac
 
 
-def _firer_factor(
+def firer_factor(
     arr: BattleArrays, st: State, b: IntArray, u: IntArray, env: Environment
 ) -> FloatArray:
     """Strength, suppression, morale and light factors common to every kind of fire."""
@@ -370,7 +371,7 @@ def direct_fire(arr: BattleArrays, st: State, con: Contacts, env: Environment, o
     intensity = np.maximum(_intensity(arr, st.action[b, u]), _intensity(arr, st.action[b, j]))
     y = (
         fp
-        * _firer_factor(arr, st, b, u, env)
+        * firer_factor(arr, st, b, u, env)
         * terrain_fire
         * stance
         * tanks_wx
@@ -474,7 +475,7 @@ def indirect_fire(
     observed = con.observed[bb, j]
     y = (
         arr.ind_fp[u]
-        * _firer_factor(arr, st, bb, u, env)
+        * firer_factor(arr, st, bb, u, env)
         * p.weather_artillery[env.weather]
         * np.where(observed, 1.0, p.unobserved)
         * _terrain(arr, st, bb, j, 3)
