@@ -1,0 +1,95 @@
+"""The fidelity table of khasan-1938 (issue 3's goals) from a finished run folder.
+
+    kriegsspiel run khasan-1938 --reps 1000 --seed 1 --out DIR --quiet
+    python benchmarks/khasan_fidelity.py DIR
+
+Prints a Markdown table: each goal, the figure reached and whether it is met. Crest control is
+the share of replications in which the side alone holds the crest(s) at that time (contested
+or empty counts for neither); "Zaozernaya" is both of its crests.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+ZN, ZS, BZ = "zaozernaya-north", "zaozernaya-south", "bezymyannaya"
+
+
+def _share(df: pd.DataFrame, objectives: tuple[str, ...], when: str, side: str) -> float:
+    cols = [f"control.{o}.{when}" for o in objectives]
+    return float((df[cols] == side).all(axis=1).mean())
+
+
+def main(folder: Path) -> None:
+    """Print the table for the run in ``folder``."""
+    summary = json.loads((folder / "summary.json").read_text())
+    df = pd.concat(pd.read_parquet(p) for p in sorted((folder / "parts").glob("*.parquet")))
+    rows = [
+        (
+            "Japanese hold all three crests, 31 Jul 08:00",
+            ">= 70 %",
+            _share(df, (ZN, ZS, BZ), "1938-07-31T08:00", "japanese"),
+            0.7,
+        ),
+        (
+            "Japanese still hold Zaozernaya (both crests), 3 Aug 00:00",
+            ">= 70 %",
+            _share(df, (ZN, ZS), "1938-08-03T00:00", "japanese"),
+            0.7,
+        ),
+        (
+            "(same, at least one Zaozernaya crest)",
+            "",
+            float(
+                (df[[f"control.{o}.1938-08-03T00:00" for o in (ZN, ZS)]] == "japanese")
+                .any(axis=1)
+                .mean()
+            ),
+            None,
+        ),
+        (
+            "Soviets hold the southern crest, 11 Aug 12:00",
+            ">= 60 %",
+            _share(df, (ZS,), "1938-08-11T12:00", "soviet"),
+            0.6,
+        ),
+        (
+            "All three crests Soviet, 6 Aug 12:00",
+            "<= 10 %",
+            _share(df, (ZN, ZS, BZ), "1938-08-06T12:00", "soviet"),
+            -0.1,
+        ),
+    ]
+    print("| goal | target | reached | met |")
+    print("|---|---|---|---|")
+    for name, target, value, bound in rows:  # bound: a minimum, or minus a maximum
+        ok = bound is None or (value >= bound if bound >= 0 else value <= -bound)
+        met = "" if bound is None else ("yes" if ok else "**no**")
+        print(f"| {name} | {target} | {100 * value:.1f} % | {met} |")
+    record = [
+        ("soviet", "killed_missing", "Soviet killed + missing", 792.0, 960.0),
+        ("soviet", "wounded", "Soviet wounded", 2752.0, 2752.0),
+        ("japanese", "killed", "Japanese killed", 526.0, 526.0),
+        ("japanese", "wounded", "Japanese wounded", 914.0, 914.0),
+        ("soviet", "tanks_disabled", "Soviet tanks disabled", 85.0, 85.0),
+    ]
+    print()
+    print("| loss | record | median (5-95 %) | median within 35 % | record in 5-95 % |")
+    print("|---|---|---|---|---|")
+    for side, metric, name, low, high in record:
+        q = summary["losses"][side][metric]
+        near = 0.65 * low <= q["q50"] <= 1.35 * high
+        inside = q["q05"] <= high and low <= q["q95"]
+        rec = f"{low:,.0f}" if low == high else f"{low:,.0f}-{high:,.0f}"
+        print(
+            f"| {name} | {rec} | {q['q50']:,.0f} ({q['q05']:,.0f}-{q['q95']:,.0f}) "
+            f"| {'yes' if near else '**no**'} | {'yes' if inside else '**no**'} |"
+        )
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
