@@ -98,13 +98,20 @@ def test_a_bad_override_is_one_line_exit_2_and_no_folder(
 
 
 def test_serial_dask_and_process_pool_runs_are_bit_identical(tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
     serial = _run(tmp_path / "serial", "--workers", "1")
     dask = _run(tmp_path / "dask", "--workers", "2")
     pool = _run(tmp_path / "pool", "--processes", "--workers", "2")
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=None
+    ) as cluster:
+        existing = _run(tmp_path / "existing", "--scheduler", cluster.scheduler_address)
     assert dask.manifest["backend"] == {"kind": "dask", "workers": 2}
     assert pool.manifest["backend"] == {"kind": "processes", "workers": 2}
     assert serial.manifest["backend"] == {"kind": "serial"}
-    for other in (dask, pool):
+    assert existing.manifest["backend"]["kind"] == "dask"
+    for other in (dask, pool, existing):
         assert other.tables == serial.tables
         for table in serial.tables:
             assert other.arrow(table).equals(serial.arrow(table)), table
