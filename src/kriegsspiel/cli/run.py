@@ -48,7 +48,9 @@ def _backend(workers: int | None, scheduler: str | None, processes: bool, blocks
 @app.command()
 def run(
     scenario: Annotated[str, typer.Argument(help="A shipped scenario name or a scenario file.")],
-    out: Annotated[Path, typer.Option("--out", help="Output folder (created; must be new).")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Output folder (new or empty, or a run to --resume).")
+    ],
     reps: Annotated[int, typer.Option("--reps", help="Replications.")] = 1000,
     seed: Annotated[
         int, typer.Option(help="Seed (block k draws from SeedSequence(seed, (k,))).")
