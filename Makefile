@@ -3,9 +3,13 @@ PY ?= python3
 
 .PHONY: khasan test lint
 
-khasan:  ## install and run the main job
+RUN ?= runs/khasan-1938
+
+khasan:  ## install, run the Khasan campaign (1,000 replications), write its report and a replay
 	$(PY) -m pip install --quiet -e .
-	kriegsspiel validate iwojima
+	kriegsspiel run khasan-1938 --reps 1000 --seed 1 --out $(RUN) --resume
+	kriegsspiel report $(RUN)
+	kriegsspiel replay $(RUN) --rep 0
 
 test:  ## install the test dependencies and run the whole suite
 	$(PY) -m pip install --quiet -e '.[test]'
