@@ -222,7 +222,7 @@ def simulate(
         while h < trace.hour_steps.size and trace.hour_steps[h] <= k:
             trace.sample(h, arr, st)
             h += 1
-        trace.frames.record(k, arr, st)
+        trace.frames.record(k, arr, st, con)
         programme, prog_xy = _programmes(arr, k)
         quiet = not (con.target >= 0).any()
         plan = doctrine.behave(arr, st, alive, con, env1, k, trace)

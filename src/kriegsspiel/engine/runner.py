@@ -21,7 +21,9 @@ For the replay, the replications numbered below ``trace_reps`` (default
 * ``unit_trace``: one row per (replication, frame, ground unit) every 15 simulated minutes:
   ``t_min`` (minutes after the start), ``unit`` (id), ``x``/``y`` (local metres; NaN before
   the unit arrives), ``strength`` (tanks for tank units, men otherwise), ``state`` (posture,
-  or broken, destroyed, not arrived) and ``order`` (the standing action and its objective);
+  or broken, destroyed, not arrived), ``order`` (the standing action and its objective) and
+  one boolean ``seen_by_<side>`` per side: whether that side knows where the unit is (its own
+  units always; an enemy when the side's detection of that step observes it);
 * ``fire``: one row per (replication, 15-minute interval, firer, target, kind): ``kind``
   (fire, artillery, air), ``source``/``target`` unit ids, ``tx``/``ty`` where the target stood,
   ``size`` the expected losses (men or tanks) the fire caused.
@@ -203,6 +205,9 @@ def _unit_trace(arr: BattleArrays, fr: Frames, first: int) -> pd.DataFrame:
     unit = np.broadcast_to(fr.units[None, None, :], shape).ravel()
     targets = np.array(["", *arr.objective_ids], dtype=object)
     orders = np.array([f"{a} {o}".strip() for a in ACTIONS for o in targets], dtype=object)
+    seen = {
+        f"seen_by_{side}": fr.seen[f][:, :, s, :].ravel() for s, side in enumerate(arr.side_ids)
+    }
     return pd.DataFrame(
         {
             "replication": rep,
@@ -213,6 +218,7 @@ def _unit_trace(arr: BattleArrays, fr: Frames, first: int) -> pd.DataFrame:
             "strength": fr.strength[f].ravel(),
             "state": np.array(STATES, dtype=object)[fr.state[f].ravel()],
             "order": orders[fr.order[f].ravel()],
+            **seen,
         }
     )
 

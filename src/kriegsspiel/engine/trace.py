@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kriegsspiel.engine.arrays import POSTURES, TYPES, BattleArrays
-from kriegsspiel.engine.fire import Fire, Losses
+from kriegsspiel.engine.fire import Contacts, Fire, Losses
 from kriegsspiel.engine.state import State
 
 __all__ = ["EVENT_KINDS", "FIRE_KINDS", "FRAME_MINUTES", "STATES", "Frames", "Trace"]
@@ -160,7 +160,10 @@ class Frames:
     strength (tanks for tank units, men otherwise), state code (:data:`STATES`) and order code
     (``action * (O + 1) + objective + 1``) is recorded, for those replications only. A frame the
     engine jumps over in one long step gets the positions interpolated linearly between the
-    states before and after the step (and the other values from before it). Fire is summed per
+    states before and after the step (and the other values from before it). ``seen[f, t, s, g]``
+    is whether side ``s`` knows where ground unit ``g`` is: always for its own units, and for an
+    enemy when the engine's detection of that step marks it observed (``Contacts.observed``, the
+    evidence the side's intelligence estimate is updated from). Fire is summed per
     frame interval and (replication, firer, target, kind): the expected losses it caused and
     where the target stood. Nothing here draws random numbers or changes the state.
     """
@@ -172,6 +175,8 @@ class Frames:
     strength: NDArray[np.float32]
     state: NDArray[np.int8]
     order: NDArray[np.int16]
+    seen: NDArray[np.bool_]  # (F, T, S, G) side s knows where unit g is
+    side: NDArray[np.int64]  # (G,) side of each ground unit
     recorded: NDArray[np.bool_]  # (F,)
     per_frame: int
     shot_size: NDArray[np.float64]  # (T, U, U, kinds) expected losses caused this interval
@@ -181,6 +186,7 @@ class Frames:
     shot_frame: int = -1
     done: int = 0
     before: tuple[int, tuple[NDArray[Any], ...]] | None = None
+    contacts: Contacts | None = None
 
     @classmethod
     def allocate(cls, arr: BattleArrays, traced: int) -> Frames:
@@ -200,6 +206,8 @@ class Frames:
             strength=np.zeros(shape, dtype=np.float32),
             state=np.zeros(shape, dtype=np.int8),
             order=np.zeros(shape, dtype=np.int16),
+            seen=np.zeros((steps.size, traced, arr.n_sides, units.size), dtype=bool),
+            side=np.asarray(arr.side[units], dtype=np.int64),
             recorded=np.zeros(steps.size, dtype=bool),
             per_frame=per_frame,
             shot_size=np.zeros(shots),
@@ -224,10 +232,22 @@ class Frames:
         order = st.action[:t, g] * (n_obj + 1) + st.objective[:t, g] + 1
         x = np.where(on, st.x[:t, g], np.nan)
         y = np.where(on, st.y[:t, g], np.nan)
-        return x, y, np.where(on, strength, 0.0), state, order
+        sides = np.arange(self.seen.shape[2])
+        own = self.side[None, None, :] == sides[None, :, None]  # (1, S, G)
+        observed = np.zeros((t, g.size), dtype=bool)
+        if self.contacts is not None:
+            observed = self.contacts.observed[:t, g]
+        seen = own | observed[:, None, :]
+        return x, y, np.where(on, strength, 0.0), state, order, seen
 
-    def record(self, k: int, arr: BattleArrays, st: State) -> None:
-        """Record every frame due at or before step ``k`` (the state is that of step ``k``)."""
+    def record(self, k: int, arr: BattleArrays, st: State, con: Contacts | None = None) -> None:
+        """Record every frame due at or before step ``k`` (the state is that of step ``k``).
+
+        ``con`` is the detection of step ``k``; without it (the end of the battle) the last
+        detection given stands.
+        """
+        if con is not None:
+            self.contacts = con
         if self.traced == 0 or self.done >= self.steps.size or self.steps[self.done] > k:
             return
         now = self._values(arr, st)
@@ -246,7 +266,8 @@ class Frames:
             else:  # a resumed run: frames before its first step are not known
                 self.done += 1
                 continue
-            for name, v in zip(("x", "y", "strength", "state", "order"), values, strict=True):
+            names = ("x", "y", "strength", "state", "order", "seen")
+            for name, v in zip(names, values, strict=True):
                 getattr(self, name)[f] = v
             self.recorded[f] = True
             self.done += 1
