@@ -161,3 +161,44 @@ def test_replay_of_a_real_engine_run(open_page: Any, engine_run: Path) -> None:
     assert max(moved) > 5  # the companies advanced on the hill
     assert np.std(_pixels(page)) > 0.02
     assert opened.errors == [] and opened.network == [] and opened.dialogs == []
+
+
+def _at(page: Any, t: float) -> None:
+    page.locator("#slider").evaluate(
+        f"s => {{ s.value = String({t!r}); s.dispatchEvent(new Event('input')); }}"
+    )
+
+
+def test_fog_of_war_view_hides_enemies_the_side_does_not_see(
+    open_page: Any, engine_run: Path
+) -> None:
+    from kriegsspiel.report.replay_adapter import replay_from_results_dir
+
+    data = replay_from_results_dir(engine_run, 0)
+    assert data.seen is not None
+    sides = [s.id for s in data.sides]
+    enemy = np.array([u.side != sides[0] for u in data.units])
+    on_map = ~np.isnan(data.x)
+    seen = data.seen[:, 0, :] & on_map
+    # a frame where side 0 sees some enemy on the map, but not every one
+    partial = np.flatnonzero(
+        (seen[:, enemy].sum(axis=1) > 0)
+        & (seen[:, enemy].sum(axis=1) < on_map[:, enemy].sum(axis=1))
+    )
+    assert partial.size > 0
+    f = int(partial[0])
+    opened = open_page(write_replay(data, engine_run))
+    page = opened.page
+    assert page.locator("#viewbox").is_visible()
+    labels = page.locator("#view option").all_inner_texts()
+    assert labels[1:] == [f"as {s.name} saw it" for s in data.sides]
+    _at(page, float(data.times[f]))
+    everyone = page.evaluate("kriegsspielReplay.drawnBySide()")
+    page.select_option("#view", "0")
+    fogged = page.evaluate("kriegsspielReplay.drawnBySide()")
+    assert everyone[1] == int(on_map[f, enemy].sum())
+    assert fogged[1] == int(seen[f, enemy].sum()) < everyone[1]
+    assert fogged[0] == everyone[0]  # a side always knows where its own units are
+    page.select_option("#view", "-1")
+    assert page.evaluate("kriegsspielReplay.drawnBySide()") == everyone
+    assert opened.errors == [] and opened.network == [] and opened.dialogs == []

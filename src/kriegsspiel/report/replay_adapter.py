@@ -4,7 +4,8 @@ Reads tables stored like any other table of a block (``tables/<table>/block-N.pa
 
 - ``unit_trace`` (required): ``replication, t_min, unit, x, y, strength, state, order``: one
   row per frame and ground unit (``t_min`` minutes after the scenario's start; ``x``/``y`` local
-  metres, NaN when the unit is not on the map);
+  metres, NaN when the unit is not on the map); optional boolean ``seen_by_<side>`` columns (the
+  side knows where the unit is) give the replay's fog of war;
 - ``fire``: ``replication, t_min, kind (fire|artillery|air), source, target (unit ids or ""),
   tx, ty, size``;
 - ``control`` (the engine's hourly table): ``replication, hour, objective, holder`` (side id, or
@@ -48,7 +49,8 @@ def _table(root: Path, name: str, rep: int) -> pd.DataFrame | None:
     missing = [c for c in TRACE_TABLES[name] if c not in table.column_names]
     if missing:
         raise KriegsspielError(f"{root}: table {name!r} lacks column(s) {', '.join(missing)}")
-    frame = table.select(list(TRACE_TABLES[name])).to_pandas()
+    extra = [c for c in table.column_names if name == "unit_trace" and c.startswith("seen_by_")]
+    frame = table.select([*TRACE_TABLES[name], *extra]).to_pandas()
     return pd.DataFrame(frame[frame["replication"] == rep])
 
 
@@ -88,6 +90,18 @@ def _codes(frame: pd.DataFrame, column: str) -> tuple[pd.DataFrame, tuple[str, .
     labels = tuple(sorted(frame[column].astype(str).unique()))
     coded = pd.Categorical(frame[column].astype(str), categories=labels).codes
     return frame.assign(**{column: coded}), labels
+
+
+def _seen(
+    frame: pd.DataFrame, times: np.ndarray[Any, Any], ids: list[str], sides: list[str]
+) -> np.ndarray[Any, Any] | None:
+    """``(frames, sides, units)`` of who knows where each unit is; None without the columns."""
+    columns = [f"seen_by_{s}" for s in sides]
+    if not all(c in frame.columns for c in columns):
+        return None
+    wide = [_wide(frame.assign(**{c: frame[c].astype(np.float64)}), c, times, ids, "unit")
+            for c in columns]  # fmt: skip
+    return np.stack([np.nan_to_num(w) > 0.5 for w in wide], axis=1)
 
 
 def _events(root: Path, rep: int, ids: list[str]) -> EventLog:
@@ -135,6 +149,7 @@ def replay_from_results_dir(root: str | Path, rep: int) -> ReplayData:
     x, y, strength, state, order = (
         _wide(trace, c, times, ids, "unit") for c in ("x", "y", "strength", "state", "order")
     )
+    seen = _seen(trace, times, ids, [s.id for s in meta.sides])
     full = np.nanmax(np.where(np.isnan(strength), -np.inf, strength), axis=0)
     units = tuple(
         ReplayUnit(
@@ -195,4 +210,5 @@ def replay_from_results_dir(root: str | Path, rep: int) -> ReplayData:
         features=features,
         air_units=air,
         partial=manifest.get("status") != "complete",
+        seen=seen,
     )

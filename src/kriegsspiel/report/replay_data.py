@@ -153,6 +153,8 @@ class ReplayData:
     features: tuple[MapFeature, ...] = ()
     air_units: tuple[ReplayUnit, ...] = ()
     partial: bool = False
+    seen: npt.NDArray[np.bool_] | None = None
+    """``seen[f, s, u]``: side ``s`` knows where unit ``u`` is at frame ``f`` (fog of war)."""
 
     def __post_init__(self) -> None:
         times = np.asarray(self.times, dtype=np.float64)
@@ -179,6 +181,11 @@ class ReplayData:
                 )
             if hold.min() < -1 or hold.max() >= len(self.sides):
                 raise InputError("frames.holder", "-1 (nobody) or a side index")
+        if self.seen is not None and np.asarray(self.seen).shape != (n_f, len(self.sides), n_u):
+            raise InputError(
+                "frames.seen", f"an array shaped ({n_f}, {len(self.sides)}, {n_u})",
+                np.asarray(self.seen).shape,
+            )  # fmt: skip
         n_ev = np.asarray(self.events.t).shape[0]
         if n_ev:
             for name in ("source", "target"):

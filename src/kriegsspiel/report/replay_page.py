@@ -90,6 +90,7 @@ def replay_payload(data: ReplayData) -> dict[str, Any]:
             {"id": o.id, "name": o.name, "x": o.x, "y": o.y, "r": o.radius} for o in data.objectives
         ],
         "holder": _b64(holder, "i1"),
+        "seen": None if data.seen is None else _b64(data.seen, "u1"),
         "eventKinds": list(EVENT_KINDS),
         "events": {
             "n": int(np.asarray(ev.t).shape[0]),
@@ -126,6 +127,8 @@ _BODY = """
       <option value="1440">1 day/s</option></select></label></div>
     <input id="slider" type="range" min="0" max="1" step="any" value="0"
       aria-label="Time">
+    <label id="viewbox" hidden>view <select id="view" aria-label="Whose knowledge to show">
+      <option value="-1" selected>all units</option></select></label>
   </section>
   <section><h2>Unit</h2>
     <select id="pick" aria-label="Choose a unit"><option value="">click a unit or choose…</option>

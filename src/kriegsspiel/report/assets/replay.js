@@ -20,6 +20,9 @@
   const ST = decode(D.state, INT[D.stateType]);
   const OR = decode(D.order, INT[D.orderType]);
   const HOLD = decode(D.holder, Int8Array);
+  // SEEN[(f * nS + s) * nU + u]: side s knows where unit u is at frame f (fog of war)
+  const SEEN = D.seen ? decode(D.seen, Uint8Array) : null;
+  const nS = D.sides.length;
   const EV = {
     t: decode(D.events.t, Float64Array), kind: decode(D.events.kind, Uint8Array),
     src: decode(D.events.src, Int32Array), dst: decode(D.events.dst, Int32Array),
@@ -38,9 +41,10 @@
   slider.min = String(tStart);
   slider.max = String(tEnd);
 
-  const state = { t: tStart, playing: false, speed: 60, selected: -1, last: 0 };
+  const state = { t: tStart, playing: false, speed: 60, selected: -1, last: 0, view: -1 };
   const view = { scale: 1, ox: 0, oy: 0, fitted: false };
   const drawn = []; // screen positions of drawn units, for clicks
+  const ghosts = []; // units drawn only where the viewing side last saw them
 
   // ---- time -------------------------------------------------------------------------------
   const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
@@ -90,6 +94,19 @@
     const w = Math.min(1, Math.max(0, (t - times[f]) / (times[f + 1] - times[f])));
     return { x: X[a] + (X[b] - X[a]) * w, y: Y[a] + (Y[b] - Y[a]) * w,
       s: S[a] + (S[b] - S[a]) * w, f: f };
+  }
+
+  // Does the current view show unit u at frame f? ("all": yes; a side: if it knows where u is)
+  function known(u, f) {
+    if (state.view < 0 || !SEEN) return true;
+    return SEEN[(f * nS + state.view) * nU + u] === 1;
+  }
+  // The last frame at or before f at which the viewing side saw unit u (-1: never).
+  function lastSeen(u, f) {
+    for (let k = f; k >= 0; k--) {
+      if (SEEN[(k * nS + state.view) * nU + u] === 1 && !Number.isNaN(X[k * nU + u])) return k;
+    }
+    return -1;
   }
 
   // ---- view -------------------------------------------------------------------------------
@@ -210,7 +227,7 @@
       const kind = D.eventKinds[EV.kind[i]];
       const tx = sx(EV.tx[i]), ty = sy(EV.ty[i]);
       let fx = null, fy = null, col = "#333333";
-      if (EV.src[i] >= 0) {
+      if (EV.src[i] >= 0 && known(EV.src[i], frameAt(t))) {
         const p = unitAt(EV.src[i], t);
         if (p) { fx = sx(p.x); fy = sy(p.y); }
         col = sideColor(D.units[EV.src[i]].side);
@@ -283,6 +300,20 @@
     drawn.push({ u: u, x: x, y: y, r: Math.max(w, h) / 2 + 3 });
   }
 
+  // Where the viewing side last saw an enemy it no longer sees: a faint dashed outline.
+  function ghost(u, k) {
+    const unit = D.units[u];
+    const x = sx(X[k * nU + u]), y = sy(Y[k * nU + u]);
+    ctx.save();
+    ctx.globalAlpha = 0.45;
+    ctx.setLineDash([3, 3]);
+    ctx.strokeStyle = sideColor(unit.side); ctx.lineWidth = 1.5;
+    ctx.strokeRect(x - 12, y - 8, 24, 16);
+    ctx.restore();
+    label("?", x, y, { size: 11, weight: "700", color: sideColor(unit.side) });
+    ghosts.push(u);
+  }
+
   function drawTrail(u, t) {
     const f = frameAt(t);
     ctx.beginPath();
@@ -313,10 +344,14 @@
     drawObjectives(f);
     drawEvents(t);
     drawn.length = 0;
-    if (state.selected >= 0) drawTrail(state.selected, t);
+    ghosts.length = 0;
+    if (state.selected >= 0 && known(state.selected, f)) drawTrail(state.selected, t);
     for (let u = 0; u < nU; u++) {
       const p = unitAt(u, t);
-      if (p) symbol(u, p, u === state.selected);
+      if (!p) continue;
+      if (known(u, f)) { symbol(u, p, u === state.selected); continue; }
+      const k = lastSeen(u, f);
+      if (k >= 0) ghost(u, k);
     }
     for (let o = 0; o < nO; o++) {
       const ob = D.objectives[o];
@@ -360,6 +395,20 @@
     const li = document.createElement("li");
     li.textContent = a.name + " (" + a.type + ", " + a.s0 + " " + a.su + ")";
     airList.append(li);
+  }
+  if (SEEN) {
+    const viewSel = $("view");
+    D.sides.forEach((s, i) => {
+      const opt = document.createElement("option");
+      opt.value = String(i);
+      opt.textContent = "as " + s.name + " saw it";
+      viewSel.append(opt);
+    });
+    $("viewbox").hidden = false;
+    viewSel.addEventListener("change", () => {
+      state.view = parseInt(viewSel.value, 10);
+      draw();
+    });
   }
   const legend = $("legend");
   D.sides.forEach((s) => {
@@ -492,6 +541,10 @@
   window.kriegsspielReplay = Object.freeze({
     time: () => state.t,
     frames: () => nF,
+    // units drawn now, by side index (ghosts, the last-seen outlines, are not counted)
+    drawnBySide: () => D.sides.map((_, i) => drawn.filter((d) => D.units[d.u].side === i).length),
+    ghosts: () => ghosts.length,
+    view: () => state.view,
     unitScreen: (u) => {
       const p = unitAt(u, state.t);
       if (!p) return null;
