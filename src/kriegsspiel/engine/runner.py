@@ -33,7 +33,6 @@ Recording draws no random numbers, so results do not depend on ``trace_reps``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -53,7 +52,6 @@ __all__ = [
     "checkpoints",
     "compiled",
     "run_block",
-    "scenario_block",
 ]
 
 TRACE_REPS = 5
@@ -270,23 +268,3 @@ def run_block(
         tables["unit_trace"] = _unit_trace(arr, trace.frames, first)
         tables["fire"] = _fire(arr, trace.frames, first)
     return tables
-
-
-def scenario_block(params: Mapping[str, Any], seed: int, block: Any) -> dict[str, pd.DataFrame]:
-    """The experiment protocol's block function: ``params`` carries the scenario file text."""
-    scenario = _scenario_of(str(params["scenario_text"]), str(params["file"]))
-    trace_reps = int(params.get("trace_reps", TRACE_REPS))
-    return run_block(scenario, seed, block.index, block.size, block.start, trace_reps)
-
-
-_TEXTS: dict[tuple[str, str], Scenario] = {}
-
-
-def _scenario_of(text: str, file: str) -> Scenario:
-    from kriegsspiel.scenario.loader import load_text
-
-    key = (text, file)
-    if key not in _TEXTS:
-        _TEXTS.clear()
-        _TEXTS[key] = load_text(text, file)
-    return _TEXTS[key]
