@@ -244,7 +244,8 @@ def whatif(
     """Run the baseline and a named what-if with common random numbers, and compare them.
 
     Both runs use the same seed and block size, so replication r of each draws the same random
-    numbers (a paired comparison).
+    numbers (a paired comparison). The command that writes the pair's HTML report is printed
+    (on stderr; under --json also as "report_command"); no report is written.
     """
     if list_:
         _list_whatifs(scenario, json_out)
@@ -266,7 +267,9 @@ def whatif(
         block_size=block, backend=backend, resume=resume, progress=not quiet,
     )  # fmt: skip
     report = compare_results(a, b)
+    command = f"kriegsspiel report {out / name} --compare {out / 'baseline'}"
     if json_out:
-        emit_json({"scenario": scenario, "whatif": name, **report})
+        emit_json({"scenario": scenario, "whatif": name, **report, "report_command": command})
     else:
         _print_compare(report)
+    typer.echo(f"page of the pair: {command}", err=True)

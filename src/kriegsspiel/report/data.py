@@ -195,7 +195,12 @@ class LossMetric:
 
 @dataclass(frozen=True)
 class CompareRow:
-    """One metric of a comparison of run A with run B (difference = B - A)."""
+    """One metric of a comparison of run A with run B (difference = B - A).
+
+    ``a``/``b``/``diff``/``low``/``high`` are of the ``Compare.statistic`` (the mean); the
+    ``median_*`` fields, when given, the same for the median; ``p_b_greater`` is P(B beats A)
+    with its interval ``p_low``/``p_high``.
+    """
 
     metric: str
     a: float
@@ -204,16 +209,34 @@ class CompareRow:
     low: float
     high: float
     p_b_greater: float | None = None
+    median_a: float | None = None
+    median_b: float | None = None
+    median_diff: float | None = None
+    median_low: float | None = None
+    median_high: float | None = None
+    p_low: float | None = None
+    p_high: float | None = None
 
 
 @dataclass(frozen=True)
 class Compare:
-    """Two runs side by side: labels and one row per metric."""
+    """Two runs side by side: labels, one row per metric, and run A's own figures.
+
+    The report is run B's, so B's control and losses are the report's own; ``control_a`` and
+    ``losses_a`` are run A's, drawn next to them. ``paired`` says the intervals come from a
+    paired bootstrap (common random numbers); ``omitted`` names metrics left out of ``rows``
+    because they are the same constant in both runs.
+    """
 
     label_a: str
     label_b: str
     rows: tuple[CompareRow, ...]
     statistic: str = "mean"
+    control_a: tuple[ControlSeries, ...] = ()
+    losses_a: tuple[LossMetric, ...] = ()
+    paired: bool | None = None
+    level: float = 0.95
+    omitted: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

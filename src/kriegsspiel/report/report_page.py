@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from matplotlib.figure import Figure
@@ -217,6 +217,25 @@ def _losses_section(data: ReportData) -> str:
     return _section("losses", "Losses", "".join(parts))
 
 
+def _interval(est: float | None, low: float | None, high: float | None, digits: int = 3) -> str:
+    """``est (low to high)`` as escaped markup."""
+    if low is None or high is None:
+        return esc(fmt(est, digits))
+    return (
+        f'{esc(fmt(est, digits))} <span class="ci">({esc(fmt(low, digits))} to '
+        f"{esc(fmt(high, digits))})</span>"
+    )
+
+
+def _pair(title: str, left: Figure, right: Figure, labels: tuple[str, str]) -> str:
+    """Two figures side by side, run A on the left."""
+    cells = "".join(
+        f"<div>{_figure(fig, f'{title}, {label}')}<figcaption>{esc(label)}</figcaption></div>"
+        for fig, label in ((left, labels[0]), (right, labels[1]))
+    )
+    return f'<h3>{esc(title)}</h3><div class="pair">{cells}</div>'
+
+
 def _compare_section(data: ReportData) -> str:
     cmp = data.compare
     if cmp is None:
@@ -226,27 +245,53 @@ def _compare_section(data: ReportData) -> str:
             esc(r.metric),
             esc(fmt(r.a)),
             esc(fmt(r.b)),
-            esc(fmt(r.diff)),
-            esc(f"{fmt(r.low)} to {fmt(r.high)}"),
-            esc(fmt(r.p_b_greater, 2)),
+            _interval(r.diff, r.low, r.high),
+            esc(f"{fmt(r.median_a)} / {fmt(r.median_b)}") if r.median_a is not None else "–",
+            _interval(r.median_diff, r.median_low, r.median_high)
+            if r.median_diff is not None
+            else "–",
+            _interval(r.p_b_greater, r.p_low, r.p_high, 2),
         ]
         for r in cmp.rows
     ]
+    pct = f"{cmp.level:.0%}"
     head = [
         "metric",
-        cmp.label_a,
-        cmp.label_b,
-        f"difference ({cmp.statistic})",
-        "95% interval",
-        "P(B > A)",
+        f"{cmp.statistic} A",
+        f"{cmp.statistic} B",
+        f"B − A, {cmp.statistic} ({pct} interval)",
+        "median A / B",
+        f"B − A, median ({pct} interval)",
+        f"P(B beats A) ({pct} interval)",
     ]
-    inner = (
+    how = {
+        True: "paired bootstrap: both runs share seed and block size, so replication r of A "
+        "and of B drew the same random numbers",
+        False: "independent bootstrap of the two runs",
+        None: "bootstrap",
+    }[cmp.paired]
+    labels = (cmp.label_a, cmp.label_b)
+    run_a = replace(data, control=cmp.control_a, losses=cmp.losses_a)
+    parts = [
         f"<p>Run A: <strong>{esc(cmp.label_a)}</strong>; run B: <strong>{esc(cmp.label_b)}"
-        "</strong>. Differences are B − A.</p>"
-        + _figure(plot_compare(cmp), "Differences between the two runs")
-        + _table(head, rows)
-    )
-    return _section("compare", "Comparison", inner)
+        f"</strong> (this report's run). Differences are B − A with {pct} intervals "
+        f"({esc(how)}). P(B beats A) is the chance that B's figure is the higher one, ties "
+        "counting one half: 0.5 means no difference either way.</p>",
+        _figure(plot_compare(cmp), "Differences between the two runs"),
+        _table(head, rows),
+    ]
+    if cmp.omitted:
+        parts.append(
+            f'<p class="note">{len(cmp.omitted)} metrics equal in both runs are not listed: '
+            f"{esc(', '.join(cmp.omitted))}.</p>"
+        )
+    if cmp.control_a or data.control:
+        parts.append(
+            _pair("Who holds the objectives", plot_control(run_a), plot_control(data), labels)
+        )
+    if cmp.losses_a or data.losses:
+        parts.append(_pair("Losses", plot_losses(run_a), plot_losses(data), labels))
+    return _section("compare", "Comparison of two runs", "".join(parts))
 
 
 def _claims_section(data: ReportData) -> str:
@@ -330,6 +375,15 @@ def _summary_json(data: ReportData) -> dict[str, object]:
             }
             for x in data.losses
         ],
+        "compare": None
+        if data.compare is None
+        else {
+            "label_a": data.compare.label_a,
+            "label_b": data.compare.label_b,
+            "paired": data.compare.paired,
+            "rows": [asdict(r) for r in data.compare.rows],
+            "omitted": list(data.compare.omitted),
+        },
     }
 
 
