@@ -62,13 +62,19 @@ def test_kill_nine_then_resume(tmp_path: Path) -> None:
     assert len(resumed.manifest["resumed"]) == 1
 
 
-INTERRUPTIBLE = SCRIPT.replace(
-    "run_experiment(",
-    "from kriegsspiel.errors import KriegsspielError\ntry:\n    run_experiment(",
-).replace(
-    "progress=False)",
-    "progress=False)\nexcept KriegsspielError as exc:\n"
-    "    print(exc, file=sys.stderr)\n    sys.exit(2)",
+INTERRUPTIBLE = (
+    SCRIPT.replace(  # a long run, so that SIGINT lands mid-run even on a busy machine
+        f"replications={REPS}", f"replications={REPS * 50}"
+    )
+    .replace(
+        "run_experiment(",
+        "from kriegsspiel.errors import KriegsspielError\ntry:\n    run_experiment(",
+    )
+    .replace(
+        "progress=False)",
+        "progress=False)\nexcept KriegsspielError as exc:\n"
+        "    print(exc, file=sys.stderr)\n    sys.exit(2)",
+    )
 )
 
 
