@@ -155,6 +155,25 @@ def combat_power(arr: BattleArrays, st: State, weather: int) -> FloatArray:
     return power
 
 
+def _ground(arr: BattleArrays, st: State, objective_cover: NDArray[np.int8]) -> FloatArray:
+    """Weapon-class terrain factor of each objective's ground relative to the unit's own: (B, U, O).
+
+    QJM applies the terrain factors of the ground where the engagement is fought, per weapon
+    class (B5: on rugged ground the tank factor is 0.5 against the infantry weapons' 0.8). A
+    unit's power in :func:`combat_power` carries its own cell's factor; a close fight for an
+    objective is fought on the objective's ground too, so each unit counts at the lower of the
+    two (a tank in the marsh below a crest is hampered by the marsh, one on the flat by the
+    slope it must climb).
+    """
+    ter = arr.terrain
+    col = np.where(arr.utype == TANK, 5, 2)  # tank weapons r_wt, infantry weapons r_n
+    r, c = ter.cell(st.x, st.y)
+    own = ter.factors[ter.cover[r, c][:, :, None], col[None, :, None]]
+    there = ter.factors[objective_cover[None, None, :], col[None, :, None]]
+    out: FloatArray = np.minimum(there / np.maximum(own, 1e-9), 1.0)
+    return out
+
+
 def support_power(
     arr: BattleArrays, st: State, alive: BoolArray, con: Contacts, env: Environment
 ) -> FloatArray:
@@ -187,12 +206,17 @@ def support_power(
     r, c = ter.cell(arr.obj_center[:, 0], arr.obj_center[:, 1])
     reach = d[:, guns, :] <= arr.ind_range[guns][None, :, None]
     adjust = not (env.night or env.weather == 3)  # observers must see the fall of shot
+    observed = np.stack(
+        [seen[:, arr.side != s, :].any(axis=1) & adjust for s in range(arr.n_sides)], axis=1
+    )  # (B, S, O)
+    support = reach & observed[:, arr.side[guns], :]  # (B, G, O)
+    # a gun fires at one place at a time: split over the contested objectives it supports
+    fights = (support & st.contested[:, None, :]).sum(axis=2)
+    y = y / np.maximum(fights, 1)
     for s in range(arr.n_sides):
         own = arr.side[guns] == s
-        if not own.any():
-            continue
-        observed = seen[:, arr.side != s, :].any(axis=1) & adjust  # (B, O)
-        out[:, s, :] = np.einsum("bg,bgo->bo", y[:, own], reach[:, own, :]) * observed
+        if own.any():
+            out[:, s, :] = np.einsum("bg,bgo->bo", y[:, own], support[:, own, :])
     out *= ter.factors[ter.cover[r, c], 3][None, None, :]
     return out
 
@@ -218,13 +242,16 @@ def assaults(
     in), times the terrain's advance factor: the chance per hour is the rate over the area's
     radius. If the defenders are the stronger, the attackers inside are thrown back in the same
     way (at the inverse ratio, as from a hasty position). Forced units break and withdraw.
+    Each unit's power counts at the lower of its own ground's and the objective's terrain
+    factor for its weapon class (:func:`_ground`), and a unit or gun that counts for several
+    contested objectives at once has its power split evenly between them (a weapon fires at
+    one place at a time).
     """
     o_n = arr.obj_center.shape[0]
     if o_n == 0 or not st.contested.any():
         return
     p, ter = arr.params, arr.terrain
     hours, weather = 1.0, env.weather
-    power = combat_power(arr, st, weather)
     d = np.hypot(
         st.x[:, :, None] - arr.obj_center[None, None, :, 0],
         st.y[:, :, None] - arr.obj_center[None, None, :, 1],
@@ -234,13 +261,19 @@ def assaults(
     near = on & (d <= arr.obj_radius[None, None, :] + p.assault_range)
     holder = st.last_holder  # (B, O)
     defends = (arr.side[None, :, None] == holder[:, None, :]) & (holder[:, None, :] >= 0)
-    p_def = np.einsum("buo,bu->bo", near & defends, power)
     # only units committed to the attack count for the attackers: a unit of theirs holding
     # nearby (on another crest, or dug in short of this one) adds no assault power
     committed = np.isin(st.posture, (P_MOVING, P_ATTACKING))[:, :, None]
-    p_att = np.einsum("buo,bu->bo", near & ~defends & committed, power)
-    dug = np.einsum("buo,bu->bo", inside & defends, (st.posture == P_DUG_IN).astype(float)) > 0
+    d_mask, a_mask = near & defends, near & ~defends & committed
     r, c = ter.cell(arr.obj_center[:, 0], arr.obj_center[:, 1])
+    power = combat_power(arr, st, weather)[:, :, None] * _ground(arr, st, ter.cover[r, c])
+    # a unit fights in one place at a time: its power is split over the contested objectives
+    # it counts for
+    fights = ((d_mask | a_mask) & st.contested[:, None, :]).sum(axis=2, keepdims=True)
+    power = power / np.maximum(fights, 1)
+    p_def = np.einsum("buo,buo->bo", d_mask, power)
+    p_att = np.einsum("buo,buo->bo", a_mask, power)
+    dug = np.einsum("buo,bu->bo", inside & defends, (st.posture == P_DUG_IN).astype(float)) > 0
     # the guns: the holder's count with its posture and the ground's defence factor (QJM
     # applies them to the defender's whole P), the others' with the weather's attack factor
     guns = support_power(arr, st, alive, con, env)
