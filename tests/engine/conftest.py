@@ -129,6 +129,7 @@ def battle(
         casualty_split=np.array([[0.25, 0.73, 0.02], [0.25, 0.73, 0.02]]),
         intel_enemy_men=np.array([100.0, 100.0]),
         intel_positions=np.array([False, False]),
+        cev=np.ones(2),
         params=params,
     )
     return replace(arr, **overrides)

@@ -180,6 +180,7 @@ class BattleArrays:
     casualty_split: FloatArray  # (S, 3) killed, wounded, missing (sums to 1)
     intel_enemy_men: FloatArray  # (S,) prior estimate of the enemy's total men
     intel_positions: BoolArray  # (S,) enemy positions known at start
+    cev: FloatArray  # (S,) combat effectiveness value (QJM/TNDM CEV; 1.0 by default)
     params: EngineParams
     content_hash: str = ""
     notes: tuple[str, ...] = field(default=())

@@ -457,6 +457,7 @@ def compile_scenario(sc: Scenario, lib: Library | None = None) -> BattleArrays:
         casualty_split=split,
         intel_enemy_men=enemy_men,
         intel_positions=np.array([s.intel.positions_known for s in sc.sides.values()]),
+        cev=np.array([1.0 if s.cev is None else s.cev.value for s in sc.sides.values()]),
         params=params,
         content_hash=content_hash(sc),
     )

@@ -130,12 +130,12 @@ def battle_areas(arr: BattleArrays, st: State, alive: BoolArray) -> None:
 
 
 def combat_power(arr: BattleArrays, st: State, weather: int) -> FloatArray:
-    """Close-range combat power of each unit (B, U), as QJM P = S x V.
+    """Close-range combat power of each unit (B, U), as QJM P = S x V x CEV.
 
     Firepower in the nearest band, scaled by strength, suppression and morale, with the
     terrain's fire factor where the unit stands (and the weather's tank factor for tanks), and,
     for a defending unit, its posture strength and the terrain's defence factor, for an
-    attacking one the weather's attack factor.
+    attacking one the weather's attack factor; times its side's combat effectiveness value.
     """
     p, ter = arr.params, arr.terrain
     share = arr.vehicle_fp_share[None, :]
@@ -152,6 +152,7 @@ def combat_power(arr: BattleArrays, st: State, weather: int) -> FloatArray:
     fire = fire * np.where((arr.utype == TANK)[None, :], p.weather_tanks[weather], 1.0)
     morale = np.where(st.broken, p.morale_floor, 1.0) * (1.0 - np.minimum(st.supp, 1.0))
     power: FloatArray = arr.fp[None, :, 0] * frac * fire * stance * morale
+    power = power * arr.cev[arr.side][None, :]
     return power
 
 
@@ -186,7 +187,8 @@ def support_power(
     sees an enemy on or near the objective in daylight without fog (a forward observer who
     sees the fall of shot). Otherwise it adds nothing: unobserved fire cannot be brought close
     to one's own troops in a close fight, so it stays harassing fire (its casualties still
-    count in :func:`kriegsspiel.engine.fire.indirect_fire`).
+    count in :func:`kriegsspiel.engine.fire.indirect_fire`). Each side's support is multiplied
+    by its combat effectiveness value (QJM P = S x V x CEV).
     """
     p, ter = arr.params, arr.terrain
     reps, o_n = st.reps, arr.obj_center.shape[0]
@@ -216,7 +218,7 @@ def support_power(
     for s in range(arr.n_sides):
         own = arr.side[guns] == s
         if own.any():
-            out[:, s, :] = np.einsum("bg,bgo->bo", y[:, own], support[:, own, :])
+            out[:, s, :] = np.einsum("bg,bgo->bo", y[:, own], support[:, own, :]) * arr.cev[s]
     out *= ter.factors[ter.cover[r, c], 3][None, None, :]
     return out
 

@@ -50,6 +50,7 @@ __all__ = [
     "Losses",
     "acquire",
     "air_strikes",
+    "cev_factor",
     "direct_fire",
     "firer_factor",
     "indirect_fire",
@@ -223,18 +224,20 @@ class Fire:
     """The fire directed at each unit this step, before it is turned into losses.
 
     ``z`` (B, U) is the effective firepower (OLI, with every firer-side factor) aimed at each
-    unit; ``w`` the same weighted by each pair's intensity; ``pairs`` keeps every (b, firer,
-    target, y) relation to credit the losses back to the firers.
+    unit; ``w`` the same weighted by each pair's intensity; ``c`` the same weighted by the
+    firer's side's CEV (for the opponent's CEV in :func:`resolve`); ``pairs`` keeps every (b,
+    firer, target, y) relation to credit the losses back to the firers.
     """
 
     z: FloatArray
     w: FloatArray
+    c: FloatArray
     pairs: list[tuple[IntArray, IntArray, IntArray, FloatArray]]
 
     @classmethod
     def empty(cls, shape: tuple[int, int]) -> Fire:
         """No fire."""
-        return cls(np.zeros(shape), np.zeros(shape), [])
+        return cls(np.zeros(shape), np.zeros(shape), np.zeros(shape), [])
 
     def add(
         self,
@@ -250,6 +253,8 @@ class Fire:
         flat = b * n + j
         self.z += np.bincount(flat, y, self.z.size).reshape(self.z.shape)
         self.w += np.bincount(flat, y * intensity, self.w.size).reshape(self.w.shape)
+        cev = arr.cev[arr.side[u]]
+        self.c += np.bincount(flat, y * cev, self.c.size).reshape(self.c.shape)
         self.pairs.append((b, u, j, y))
 
 
@@ -266,7 +271,10 @@ def resolve(arr: BattleArrays, st: State, fire: Fire, con: Contacts, env: Enviro
     the QJM posture, terrain casualty and weather casualty factors *relative to those of the
     law's reference battle* (attack on a hasty defence in rolling mixed terrain, dry sunny
     weather), since the fitted rate already contains them (a dug-in defender on rugged ground
-    loses 0.6/0.7 x 0.5/0.7 of the fitted defender rate, not 0.6 x 0.5).
+    loses 0.6/0.7 x 0.5/0.7 of the fitted defender rate, not 0.6 x 0.5). As in the TNDM, the
+    opponent's CEV relative to the unit's own side's (the CEV of the sides whose fire is aimed
+    at the force, weighted by that fire) multiplies the losses, within 1/1.5 and 1.5
+    (:func:`cev_factor`).
     """
     p, ter = arr.params, arr.terrain
     out = Losses.zeros(st.men.shape)
@@ -312,6 +320,7 @@ def resolve(arr: BattleArrays, st: State, fire: Fire, con: Contacts, env: Enviro
         * p.weather_casualty[env.weather]
     )
     mean = rate * x / np.maximum(xs, 1e-9) * intensity * vulnerability * env.hours
+    mean = mean * cev_factor(arr, st, fire, under, zs)
     ratio = np.where(attacking, p.tank_loss_attacker, p.tank_loss_defender)
     crew = np.maximum(arr.crew, 1.0)[None, :]
     out.men = np.where(tank, 0.0, mean)
@@ -322,6 +331,25 @@ def resolve(arr: BattleArrays, st: State, fire: Fire, con: Contacts, env: Enviro
         out.inflicted += np.bincount(b * n + u, y * share[b, j], out.men.size).reshape(
             out.men.shape
         )
+    return out
+
+
+def cev_factor(
+    arr: BattleArrays, st: State, fire: Fire, under: BoolArray, zs: FloatArray
+) -> FloatArray | float:
+    """The TNDM loss multiplier of each unit: the opponent's CEV relative to its own side's.
+
+    The opponent's CEV is that of the firers aiming at the unit's battle area, weighted by
+    their fire; relative to the unit's side's CEV it is held within ``1 / cap`` and ``cap``
+    (TNDM: "up to 1.5"). When every side has the same CEV the factor is exactly 1.
+    """
+    if np.ptp(arr.cev) == 0:
+        return 1.0
+    cs = np.maximum(np.matmul(st.near, fire.c[..., None])[..., 0], fire.c)
+    own = arr.cev[arr.side][None, :]
+    opponent = np.where(under, cs / np.maximum(zs, 1e-12), own)
+    cap = arr.params.cev_loss_cap
+    out: FloatArray = np.clip(opponent / own, 1.0 / cap, cap)
     return out
 
 

@@ -65,6 +65,7 @@ class EngineParams:
     night_fire: float
     holding: float
     main_effort: float
+    cev_loss_cap: float
     tank_loss_attacker: float
     tank_loss_defender: float
     crew_casualties_per_tank: float
@@ -134,6 +135,7 @@ class EngineParams:
             night_fire=v("casualties.night_factor"),
             holding=v("casualties.holding_factor"),
             main_effort=v("casualties.main_effort_factor"),
+            cev_loss_cap=v("casualties.cev_loss_cap"),
             tank_loss_attacker=v("tanks.attacker_loss_ratio"),
             tank_loss_defender=v("tanks.defender_loss_ratio"),
             crew_casualties_per_tank=v("tanks.crew_casualties_per_tank"),

@@ -139,7 +139,7 @@ class RecordedLosses(Frozen):
 
 
 class Side(Frozen):
-    """A belligerent: display, the border rule it obeys, casualty split, intelligence.
+    """A belligerent: display, the border rule it obeys, casualty split, intelligence, CEV.
 
     The border rule: with ``bound_by_border`` (a terrain line id) the side never enters ground on
     the far side of that line from ``home`` (a compass side of the line, or a place on the
@@ -154,6 +154,10 @@ class Side(Frozen):
     casualty_split: CasualtySplit
     intel: SideIntel = SideIntel()
     record: RecordedLosses = RecordedLosses()
+    cev: PositiveQ | None = None
+    """Combat effectiveness value (QJM/TNDM CEV; absent: 1.0). It multiplies the side's
+    combat power in assaults, and relative to its own the opponent's CEV (capped at 1.5)
+    multiplies the side's losses."""
 
     @model_validator(mode="after")
     def _home(self) -> Side:
