@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from conftest import battle
+from engine_battles import battle
 
 from kriegsspiel.engine.arrays import P_ATTACKING, P_DEFENDING, P_DUG_IN, BattleArrays
 from kriegsspiel.engine.doctrine import assaults, support_power

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from conftest import battle
+from engine_battles import battle
 
 from kriegsspiel.aggregate import Engagement, solve
 from kriegsspiel.engine.arrays import P_DEFENDING, P_DUG_IN, BattleArrays

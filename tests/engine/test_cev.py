@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import battle
+from engine_battles import battle
 from test_assault_power import _forced
 from test_attrition import _big, _env
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from conftest import battle
+from engine_battles import battle
 
 from kriegsspiel.engine.arrays import A_ASSAULT, A_HOLD, AIR, BattleArrays
 from kriegsspiel.engine.core import simulate
