@@ -16,7 +16,7 @@ from kriegsspiel.report.data import (
     ScenarioMeta,
     Side,
 )
-from kriegsspiel.report.map_image import relief_image
+from kriegsspiel.report.map_image import draw_contours
 from kriegsspiel.report.replay_data import (
     EventLog,
     MapFeature,
@@ -25,6 +25,7 @@ from kriegsspiel.report.replay_data import (
     ReplayObjective,
     ReplayUnit,
 )
+from kriegsspiel.terrain.render import hillshade
 
 XSS = "<img src=x onerror=alert(1)>"
 SIDES = (Side("east", "Eastern army", "#c0392b"), Side("west", "Western army", "#2c5f8a"))
@@ -81,7 +82,10 @@ def replay_data(*, days: float = 1.0, step_min: float = 15.0, unit_name: str = X
     elev += 60 * np.exp(-((xx - 2600) ** 2 + (yy - 1400) ** 2) / 3e5)
     lake = (xx - 800) ** 2 / 6e5 + (yy - 1000) ** 2 / 2e5 < 1
     cover = np.where(lake, 1, 0)
-    rgb = relief_image(elev, cell, cover, {1: (150, 190, 225)})
+    meadow = np.array([214.0, 226.0, 196.0]) * (0.55 + 0.6 * hillshade(elev, cell))[..., None]
+    relief = draw_contours(meadow, elev, 20.0)
+    relief[cover == 1] = (150, 190, 225)
+    rgb = np.clip(relief[::-1], 0, 255).astype(np.uint8)  # north up
     times = np.arange(0.0, days * 1440 + 1e-9, step_min)
     n_f = times.size
     units = (

@@ -6,12 +6,10 @@ import re
 from html import unescape
 from pathlib import Path
 
-import numpy as np
 from report_synthetic import XSS, replay_data, report_data
 
 from kriegsspiel.report import khasan_record
 from kriegsspiel.report.data import ReportData
-from kriegsspiel.report.map_image import relief_image
 from kriegsspiel.report.plots import plot_control, plot_losses
 from kriegsspiel.report.replay_page import replay_html, write_replay
 from kriegsspiel.report.report_page import report_html, write_report
@@ -84,13 +82,3 @@ def test_replay_page_escapes_and_embeds_arrays(tmp_path: Path) -> None:
     _no_raw(html)
     assert "default-src 'none'" in unescape(html) and "script-src 'sha256-" in unescape(html)
     assert write_replay(data, tmp_path) == tmp_path / "replay-3.html"
-
-
-def test_relief_image_is_north_up_and_paints_cover() -> None:
-    elev = np.tile(np.linspace(0, 100, 6)[:, None], (1, 5))  # rises to the north
-    cover = np.zeros((6, 5), int)
-    cover[0, :] = 1  # southern row is water
-    rgb = relief_image(elev, 10.0, cover, {1: (1, 2, 3)})
-    assert rgb.shape == (6, 5, 3) and rgb.dtype == np.uint8
-    assert (rgb[-1] == (1, 2, 3)).all()  # south at the bottom
-    assert not (rgb[0] == (1, 2, 3)).all(axis=-1).any()
