@@ -10,11 +10,12 @@ import typer
 
 from kriegsspiel.cli._app import app, emit_json
 from kriegsspiel.errors import InputError
-from kriegsspiel.scenario.loader import content_hash, load
+from kriegsspiel.scenario.loader import content_hash, load, resolve
 from kriegsspiel.scenario.overrides import apply_overrides, assumptions
-from kriegsspiel.scenario.problems import ScenarioError, format_path
+from kriegsspiel.scenario.problems import Problem, ScenarioError, format_path
 from kriegsspiel.scenario.registry import shipped, shipped_path
 from kriegsspiel.scenario.schema import Scenario
+from kriegsspiel.terrain.imports import check_files
 
 _SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 
@@ -56,6 +57,12 @@ def check(
         sc = load(scenario)
         if set_:
             sc = apply_overrides(sc, set_)
+        try:
+            check_files(sc.terrain)  # the GeoJSON and DEM files the terrain reads
+        except InputError as exc:
+            loc = tuple(exc.field.split("."))
+            problem = Problem(loc, str(exc).removeprefix(f"{exc.field}: "))
+            raise ScenarioError([problem], str(resolve(scenario))) from None
     except ScenarioError as exc:
         if json_out:
             emit_json({

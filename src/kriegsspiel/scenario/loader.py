@@ -97,11 +97,20 @@ def _clean_msg(err: Any) -> str:
 
 
 def validate(
-    data: dict[str, Any], file: str | None = None, lines: dict[Loc, int] | None = None
+    data: dict[str, Any],
+    file: str | None = None,
+    lines: dict[Loc, int] | None = None,
+    base_dir: Path | None = None,
 ) -> Scenario:
-    """Validate parsed scenario data; every problem is reported with its key path (and line)."""
+    """Validate parsed scenario data; every problem is reported with its key path (and line).
+
+    Terrain files (``geojson``, ``dem.path``) are relative to ``base_dir``, by default the
+    folder of ``file`` when that names a file.
+    """
+    if base_dir is None and file is not None and Path(file).is_file():
+        base_dir = Path(file).resolve().parent
     try:
-        return Scenario.model_validate(data)
+        return Scenario.model_validate(data, context={"base_dir": base_dir})
     except ValidationError as exc:
         probs = [
             Problem(

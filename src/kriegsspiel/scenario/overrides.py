@@ -174,7 +174,7 @@ def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any] | Iterable[
     data = scenario.model_dump(mode="json")
     for key, value in pairs:
         _assign(data, parse_path(key), value, key)
-    return validate(data, "(with overrides)")
+    return validate(data, "(with overrides)", base_dir=scenario.terrain.base_dir)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ of ``cell_m`` metres. It is painted from vector features (see ``docs/terrain.md`
 * ``polygons``: areas of one land-cover class (water, marsh, forest, village, ...), with an
   optional flat ``surface_m`` (lake level, marsh level).
 * ``lines``: rivers (with ``width_m`` and optional fords), roads, tracks and borders, with ids.
+* ``dem``: optionally, an elevation GeoTIFF whose heights replace those of the base, land
+  surfaces, hills and ridges (see :mod:`kriegsspiel.terrain.dem`).
 
 Every feature carries its provenance: ``source = "KEY"`` (a key of ``[sources]``) or
 ``assumption = true`` (with a ``note``); that covers its geometry (vertices, profiles, widths of
@@ -24,15 +26,26 @@ from __future__ import annotations
 
 import itertools
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, BeforeValidator, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    ValidationInfo,
+    model_serializer,
+    model_validator,
+)
 
 from kriegsspiel.scenario.quantity import Frozen, Id, Provenance, Quantity
 
 __all__ = [
     "Area",
     "Bearing",
+    "Dem",
     "Hill",
     "LandCover",
     "LatLon",
@@ -233,6 +246,24 @@ class Line(Provenance):
         return self
 
 
+class Dem(Provenance):
+    """An elevation GeoTIFF: where it is, what it is pinned to, and what to do where it ends.
+
+    Attributes:
+        path: the file, relative to the scenario file's folder (or absolute).
+        sha256: the file's SHA-256 (hex); required when the file is read, so the scenario's
+            content hash pins the elevations (the error names the file's digest).
+        nodata: the value that marks missing pixels when the file carries no GDAL_NODATA tag.
+        outside: ``"error"`` (default): every map cell must be covered by valid pixels;
+            ``"features"``: uncovered cells keep the elevation built from the features.
+    """
+
+    path: str = Field(min_length=1, max_length=500)
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-fA-F]{64}$")
+    nodata: Finite | None = None
+    outside: Literal["error", "features"] = "error"
+
+
 Extent = Annotated[float, Field(ge=100, le=200_000)]
 SpeedTable = dict[Mobility, dict[LandCover | Literal["road", "track", "ford"], Quantity]]
 
@@ -252,6 +283,28 @@ class TerrainSpec(Frozen):
     lines: list[Line] = Field(default_factory=list, max_length=MAX_FEATURES)
     speeds_kmh: SpeedTable = Field(default_factory=dict)
     geojson: str | None = Field(default=None, max_length=500)
+    dem: Dem | None = None
+    _base_dir: Path | None = PrivateAttr(default=None)
+
+    @property
+    def base_dir(self) -> Path | None:
+        """Folder of the scenario file (``geojson`` and ``dem.path`` are relative to it)."""
+        return self._base_dir
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # without a DEM the dump (and so the content hash) is that of a file without the key
+        data: dict[str, object] = handler(self)
+        if self.dem is None:
+            data.pop("dem", None)
+        return data
+
+    @model_validator(mode="after")
+    def _folder(self, info: ValidationInfo) -> Self:
+        folder = (info.context or {}).get("base_dir")
+        if folder is not None:
+            self._base_dir = Path(folder)
+        return self
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

@@ -12,6 +12,9 @@ The file is a ``FeatureCollection`` in WGS-84 (``[lon, lat]`` order, RFC 7946). 
 A numeric property is either a Quantity table or a plain number that takes the feature's
 ``source`` (an assumption needs the table, with its ``low``/``high``). The features are
 appended after the hand-written ones (so they paint later). Size limit: :data:`MAX_BYTES`.
+
+:func:`check_files` reads this file and the DEM (``[terrain.dem]``) the way building the raster
+does, so ``kriegsspiel check`` reports their problems without building the map.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from pydantic import ValidationError
 from kriegsspiel.errors import InputError
 from kriegsspiel.terrain.features import Area, Line, Point, TerrainSpec
 
-__all__ = ["MAX_BYTES", "merge_imports", "read_geojson"]
+__all__ = ["MAX_BYTES", "check_files", "merge_imports", "read_geojson"]
 
 MAX_BYTES = 20_000_000
 
@@ -144,3 +147,21 @@ def _quantities(
         if name in props:
             out[name] = {"value": props.pop(name), **provenance}
     return out
+
+
+def check_files(spec: TerrainSpec, base_dir: Path | None = None) -> None:
+    """Read the terrain's GeoJSON and DEM files as building the raster does.
+
+    ``base_dir`` defaults to the scenario file's folder, else the working directory.
+
+    Raises:
+        InputError: a file is missing, too big or unusable (the message names the key).
+    """
+    from kriegsspiel.terrain.dem import dem_elevation
+    from kriegsspiel.terrain.geo import LocalGrid
+
+    folder = base_dir or spec.base_dir or Path.cwd()
+    merged = merge_imports(spec, folder)
+    if merged.dem is not None:
+        grid = LocalGrid(spec.anchor.lat, spec.anchor.lon, *spec.size_m, spec.cell_m)
+        dem_elevation(merged.dem, grid, folder)

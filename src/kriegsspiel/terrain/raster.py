@@ -2,7 +2,8 @@
 
 Paint order (later layers win; khasan-terrain.md §7): base cover and height -> land polygons
 (marsh, forest, village, ...; file order) -> hills and ridges (elevation, maximum with the
-ground) -> water polygons (lakes) -> rivers -> roads, tracks and fords -> borders (barriers).
+ground) -> the DEM, if any (its heights replace the elevation built so far) -> water polygons
+(lakes) -> rivers -> roads, tracks and fords -> borders (barriers).
 Where a hill or ridge lifts the ground more than :data:`HILL_COVER_RISE_M` above the painted
 ground, its cover becomes the hill's ``cover`` (default: the base cover), so the slopes of a hill
 that reach into a marsh polygon are dry ground.
@@ -20,6 +21,7 @@ from numpy.typing import NDArray
 
 from kriegsspiel.errors import InputError
 from kriegsspiel.terrain.borders import Compass, allowed_region
+from kriegsspiel.terrain.dem import dem_elevation
 from kriegsspiel.terrain.features import (
     LandCover,
     LatLon,
@@ -157,12 +159,15 @@ def build_terrain(
     Args:
         spec: the ``[terrain]`` section.
         sides: border rules by side name; their no-go masks go into :attr:`Terrain.no_go`.
-        base_dir: folder that a relative ``geojson`` path is are read from.
+        base_dir: folder that relative ``geojson`` and ``dem.path`` paths are read from
+            (default: the scenario file's folder, else the working directory).
 
     Raises:
-        InputError: a border rule names an unknown line or a home on the line.
+        InputError: a border rule names an unknown line or a home on the line, or the
+            GeoJSON or DEM file is unusable.
     """
-    spec = _with_imports(spec, base_dir)
+    folder = base_dir or spec.base_dir or Path.cwd()
+    spec = _with_imports(spec, folder)
     grid = LocalGrid(spec.anchor.lat, spec.anchor.lon, spec.size_m[0], spec.size_m[1], spec.cell_m)
     elevation = np.full(grid.shape, spec.base_elevation_m)
     cover = np.full(grid.shape, spec.base_cover.code, dtype=np.int8)
@@ -186,6 +191,9 @@ def build_terrain(
     for ridge in spec.ridges:
         lifted = ridge_surface(grid, ridge, spec.base_elevation_m)
         _raise(elevation, cover, ground, lifted, spec.base_cover.code)
+    if spec.dem is not None:
+        dem = dem_elevation(spec.dem, grid, folder)
+        elevation = np.where(np.isnan(dem), elevation, dem)
     for area in water:
         inside = polygon_mask(grid, *xy(area.vertices))
         cover[inside] = LandCover.WATER.code
@@ -310,9 +318,9 @@ def _no_go(terrain: Terrain, border: SideBorder) -> BoolArray:
     return ~allowed_region(terrain.borders[border.line], home, what)
 
 
-def _with_imports(spec: TerrainSpec, base_dir: Path | None) -> TerrainSpec:
+def _with_imports(spec: TerrainSpec, base_dir: Path) -> TerrainSpec:
     if spec.geojson is None:
         return spec
     from kriegsspiel.terrain.imports import merge_imports
 
-    return merge_imports(spec, base_dir or Path.cwd())
+    return merge_imports(spec, base_dir)
