@@ -221,6 +221,7 @@ def simulate(
             moved[:], fired[:] = 0.0, 0.0
         while h < trace.hour_steps.size and trace.hour_steps[h] <= k:
             trace.sample(h, arr, st)
+            trace.sample_intel(h, *doctrine.intel_picture(arr, st, con))
             h += 1
         trace.frames.record(k, arr, st, con)
         programme, prog_xy = _programmes(arr, k)
@@ -260,8 +261,9 @@ def simulate(
         k += steps
     alive = st.alive(arr)
     doctrine.control_and_intel(arr, st, alive, None, rng, arr.n_steps, trace)
-    while h < trace.hour_steps.size:
+    while h < trace.hour_steps.size:  # the last detection stands for the end
         trace.sample(h, arr, st)
+        trace.sample_intel(h, *doctrine.intel_picture(arr, st, trace.frames.contacts))
         h += 1
     trace.frames.record(arr.n_steps, arr, st)
     return st, trace

@@ -50,7 +50,7 @@ from kriegsspiel.engine.arrays import (
 )
 from kriegsspiel.engine.fire import Contacts, Environment, firer_factor
 from kriegsspiel.engine.state import State
-from kriegsspiel.engine.trace import Trace
+from kriegsspiel.engine.trace import Decision, Trace
 
 __all__ = [
     "Movement",
@@ -58,6 +58,7 @@ __all__ = [
     "control_and_intel",
     "events",
     "fly",
+    "intel_picture",
     "min_hostile_gap",
     "morale",
     "start",
@@ -368,20 +369,54 @@ def _set_order(arr: BattleArrays, st: State, row: int, mask: BoolArray, k: int) 
     st.hold_since[:, u] = np.where(mask, k, st.hold_since[:, u])
 
 
-def condition_met(arr: BattleArrays, st: State, row: int) -> BoolArray:
-    """Per replication: does the believed force ratio of order ``row`` meet its threshold?"""
+def believed_forces(arr: BattleArrays, st: State, row: int) -> tuple[FloatArray, FloatArray]:
+    """Per replication: own men of order ``row``'s units and the enemy men its side believes.
+
+    The enemy is the side's estimate on the condition's objective, or on all objectives.
+    """
     ev = arr.events
-    threshold = ev.order_threshold[row]
-    if np.isnan(threshold):
-        return np.ones(st.reps, dtype=bool)
     group = np.flatnonzero(ev.order_group == ev.order_group[row])
     units = np.unique(ev.order_unit[group])
     side = arr.side[units[0]]
-    own = np.where(st.arrived[:, units], st.men[:, units], 0.0).sum(axis=1)
+    own: FloatArray = np.where(st.arrived[:, units], st.men[:, units], 0.0).sum(axis=1)
     o = ev.order_cond_objective[row]
-    believed = st.believed[:, side, :].sum(axis=1) if o < 0 else st.believed[:, side, o]
+    believed: FloatArray = st.believed[:, side, :].sum(axis=1) if o < 0 else st.believed[:, side, o]
+    return own, believed
+
+
+def condition_met(arr: BattleArrays, st: State, row: int) -> BoolArray:
+    """Per replication: does the believed force ratio of order ``row`` meet its threshold?"""
+    threshold = arr.events.order_threshold[row]
+    if np.isnan(threshold):
+        return np.ones(st.reps, dtype=bool)
+    own, believed = believed_forces(arr, st, row)
     met: BoolArray = own >= threshold * np.maximum(believed, 1.0)
     return met
+
+
+def intel_picture(
+    arr: BattleArrays, st: State, con: Contacts | None
+) -> tuple[FloatArray, FloatArray, IntArray, IntArray]:
+    """Each side's picture of the enemy now, per replication ``(B, S)``.
+
+    Believed enemy men on the objectives (summed), the enemy men actually there, the enemy
+    ground units on the map with strength left, and how many of them ``con`` (the detection of
+    the step) observes; without ``con`` none.
+    """
+    alive = st.alive(arr)
+    truth = _men_on_objectives(arr, st, alive).sum(axis=2)  # (B, S)
+    ground = alive & (arr.utype != AIR)[None, :]
+    seen = ground & con.observed if con is not None else np.zeros_like(ground)
+    enemy_true = np.zeros((st.reps, arr.n_sides))
+    units = np.zeros((st.reps, arr.n_sides), dtype=np.int64)
+    observed = np.zeros((st.reps, arr.n_sides), dtype=np.int64)
+    for s in range(arr.n_sides):
+        enemy = arr.side != s
+        enemy_true[:, s] = truth[:, [t for t in range(arr.n_sides) if t != s]].sum(axis=1)
+        units[:, s] = ground[:, enemy].sum(axis=1)
+        observed[:, s] = seen[:, enemy].sum(axis=1)
+    believed: FloatArray = st.believed.sum(axis=2)
+    return believed, enemy_true, units, observed
 
 
 def events(arr: BattleArrays, st: State, rng: np.random.Generator, k: int, trace: Trace) -> None:
@@ -400,8 +435,21 @@ def events(arr: BattleArrays, st: State, rng: np.random.Generator, k: int, trace
         st.tx[:, u] = np.where(lapse, st.x[:, u], st.tx[:, u])
         st.ty[:, u] = np.where(lapse, st.y[:, u], st.ty[:, u])
     rows = np.flatnonzero(ev.order_step == k)
+    weighed: set[int] = set()
     for row in rows:
         met = condition_met(arr, st, int(row))
+        group = int(ev.order_group[row])
+        if not np.isnan(ev.order_threshold[row]) and group not in weighed:
+            weighed.add(group)
+            own, believed = believed_forces(arr, st, int(row))
+            side = int(arr.side[ev.order_unit[row]])
+            cobj, threshold = int(ev.order_cond_objective[row]), float(ev.order_threshold[row])
+            enemy = [t for t in range(arr.n_sides) if t != side]
+            there = _men_on_objectives(arr, st, st.alive(arr))[:, enemy, :].sum(axis=1)
+            truth = there.sum(axis=1) if cobj < 0 else there[:, cobj]
+            trace.decisions.append(
+                Decision(k, group, side, cobj, threshold, own, believed, truth, met.copy())
+            )
         _set_order(arr, st, int(row), met, k)
         mask = np.zeros(st.men.shape, dtype=bool)
         mask[:, ev.order_unit[row]] = met

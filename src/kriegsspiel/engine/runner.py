@@ -14,6 +14,17 @@ Tables (one set per block):
   vehicles and the cumulative losses.
 * ``control``: one row per (replication, hour, objective): the holder ("" none).
 * ``events``: the event log, one row per (replication, step, kind, unit, value).
+* ``intel``: one row per (replication, hour, side): that side's picture of the enemy at the
+  hourly sample, ``believed_enemy`` (its estimate of the enemy men on the objectives, summed
+  over them: what a condition on all objectives is weighed against), ``true_enemy`` (the enemy
+  men actually there), ``enemy_units`` (enemy ground units on the map with strength left) and
+  ``enemy_seen`` (how many of them its detection observes at that moment).
+* ``conditions`` (scenarios with conditional orders): one row per (replication, conditional
+  order weighed): ``order`` (the event's id, else ``events[n]``), ``time`` (local), ``side``,
+  ``objective`` of the condition ("" all), ``threshold``, ``own_men`` of the ordered units,
+  ``believed_enemy`` it was weighed against, ``true_enemy`` (the enemy men actually on that
+  objective, or on all) and ``fired`` (the believed ratio met the threshold, so the order went
+  in).
 
 For the replay, the replications numbered below ``trace_reps`` (default
 :data:`TRACE_REPS`; they sit in the first block unless blocks are tiny) also get:
@@ -194,6 +205,57 @@ def _events(arr: BattleArrays, trace: Trace, first: int) -> pd.DataFrame:
     )
 
 
+def _intel(arr: BattleArrays, trace: Trace, first: int) -> pd.DataFrame:
+    h, b, s = trace.believed.shape
+    shape = (h, b, s)
+    return pd.DataFrame(
+        {
+            "replication": np.broadcast_to(
+                np.arange(first, first + b)[None, :, None], shape
+            ).ravel(),
+            "hour": np.broadcast_to(np.arange(h)[:, None, None], shape).ravel(),
+            "side": np.array(arr.side_ids, dtype=object)[
+                np.broadcast_to(np.arange(s)[None, None, :], shape).ravel()
+            ],
+            "believed_enemy": trace.believed.ravel(),
+            "true_enemy": trace.enemy_true.ravel(),
+            "enemy_units": trace.enemy_units.ravel(),
+            "enemy_seen": trace.enemy_seen.ravel(),
+        }
+    )
+
+
+def _conditions(scenario: Scenario, arr: BattleArrays, trace: Trace, first: int) -> pd.DataFrame:
+    rows: dict[str, list[Any]] = {
+        name: []
+        for name in ("replication", "order", "time", "side", "objective", "threshold",
+                     "own_men", "believed_enemy", "true_enemy", "fired")
+    }  # fmt: skip
+    for d in trace.decisions:
+        n = d.met.size
+        event_id = scenario.events[d.group].id or f"events[{d.group}]"
+        rows["replication"].append(np.arange(first, first + n))
+        rows["order"].append(np.full(n, event_id, dtype=object))
+        stamp = arr.time_of(d.step).isoformat(timespec="minutes")
+        rows["time"].append(np.full(n, stamp, dtype=object))
+        rows["side"].append(np.full(n, arr.side_ids[d.side], dtype=object))
+        objective = arr.objective_ids[d.objective] if d.objective >= 0 else ""
+        rows["objective"].append(np.full(n, objective, dtype=object))
+        rows["threshold"].append(np.full(n, d.threshold))
+        rows["own_men"].append(d.own)
+        rows["believed_enemy"].append(d.believed)
+        rows["true_enemy"].append(d.true)
+        rows["fired"].append(d.met)
+    dtypes = {"replication": np.int64, "threshold": float, "own_men": float,
+              "believed_enemy": float, "true_enemy": float, "fired": bool}  # fmt: skip
+    return pd.DataFrame(
+        {
+            name: np.concatenate(parts) if parts else np.zeros(0, dtype=dtypes.get(name, object))
+            for name, parts in rows.items()
+        }
+    )
+
+
 def _unit_trace(arr: BattleArrays, fr: Frames, first: int) -> pd.DataFrame:
     f = np.flatnonzero(fr.recorded)
     t, g = fr.traced, fr.units.size
@@ -263,7 +325,10 @@ def run_block(
         "series": _series(arr, trace, first),
         "control": _control(arr, trace, first),
         "events": _events(arr, trace, first),
+        "intel": _intel(arr, trace, first),
     }
+    if np.isfinite(arr.events.order_threshold).any():
+        tables["conditions"] = _conditions(scenario, arr, trace, first)
     if traced:
         tables["unit_trace"] = _unit_trace(arr, trace.frames, first)
         tables["fire"] = _fire(arr, trace.frames, first)

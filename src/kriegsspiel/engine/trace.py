@@ -10,7 +10,7 @@ and the fire between units (what the replay draws).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,15 @@ from kriegsspiel.engine.arrays import POSTURES, TYPES, BattleArrays
 from kriegsspiel.engine.fire import Contacts, Fire, Losses
 from kriegsspiel.engine.state import State
 
-__all__ = ["EVENT_KINDS", "FIRE_KINDS", "FRAME_MINUTES", "STATES", "Frames", "Trace"]
+__all__ = [
+    "EVENT_KINDS",
+    "FIRE_KINDS",
+    "FRAME_MINUTES",
+    "STATES",
+    "Decision",
+    "Frames",
+    "Trace",
+]
 
 EVENT_KINDS = (
     "arrive",
@@ -40,9 +48,38 @@ none), a unit index otherwise; ``value`` is metres moved, casualties caused, sor
 LOG_CAPACITY = 4096
 
 
+@dataclass(frozen=True)
+class Decision:
+    """One conditional order weighed at ``step`` in every replication of the block.
+
+    ``group`` is the order's event (its index in the scenario's timeline), ``side`` the ordering
+    side, ``objective`` the objective of the condition (-1: all of them); per replication
+    ``own`` men of the ordered units, the ``believed`` enemy men the ratio is taken against, the
+    enemy men ``true``-ly there (on the same objective or objectives), and whether the order
+    went in (``met``: ``own >= threshold * max(believed, 1)``).
+    """
+
+    step: int
+    group: int
+    side: int
+    objective: int
+    threshold: float
+    own: NDArray[np.float64]
+    believed: NDArray[np.float64]
+    true: NDArray[np.float64]
+    met: NDArray[np.bool_]
+
+
 @dataclass
 class Trace:
-    """Hourly series and the event log of one block."""
+    """Hourly series and the event log of one block.
+
+    The intelligence series ``(H, B, S)`` are, for each side: ``believed`` enemy men on the
+    objectives (its estimate, summed over them), ``enemy_true`` the enemy men actually there,
+    ``enemy_units`` the enemy ground units on the map with strength left and ``enemy_seen``
+    how many of them its detection observes at that moment. ``decisions`` lists the conditional
+    orders weighed, in order.
+    """
 
     hour_steps: NDArray[np.int64]  # (H,)
     men: NDArray[np.float32]  # (H, B, S, types)
@@ -61,6 +98,11 @@ class Trace:
     log_count: NDArray[np.int64]  # (B,)
     log_dropped: NDArray[np.int64]  # (B,)
     frames: Frames  # per-unit frames of the first replications (for the replay)
+    believed: NDArray[np.float32]  # (H, B, S) believed enemy men on the objectives
+    enemy_true: NDArray[np.float32]  # (H, B, S) enemy men actually on the objectives
+    enemy_units: NDArray[np.int16]  # (H, B, S) enemy ground units on the map
+    enemy_seen: NDArray[np.int16]  # (H, B, S) of them, observed by the side
+    decisions: list[Decision] = field(default_factory=list)
 
     @classmethod
     def allocate(
@@ -94,6 +136,10 @@ class Trace:
             log_count=np.zeros(reps, dtype=np.int64),
             log_dropped=np.zeros(reps, dtype=np.int64),
             frames=Frames.allocate(arr, min(max(traced, 0), reps)),
+            believed=z(h, reps, s),
+            enemy_true=z(h, reps, s),
+            enemy_units=np.zeros((h, reps, s), dtype=np.int16),
+            enemy_seen=np.zeros((h, reps, s), dtype=np.int16),
         )
 
     def sample(self, h: int, arr: BattleArrays, st: State) -> None:
@@ -113,6 +159,20 @@ class Trace:
         self.veh_destroyed[h] = st.veh_destroyed
         self.air_lost[h] = st.air_lost
         self.control[h] = st.control
+
+    def sample_intel(
+        self,
+        h: int,
+        believed: NDArray[np.float64],
+        enemy_true: NDArray[np.float64],
+        enemy_units: NDArray[np.int64],
+        enemy_seen: NDArray[np.int64],
+    ) -> None:
+        """Record each side's picture of the enemy ``(B, S)`` as the ``h``-th hourly sample."""
+        self.believed[h] = believed
+        self.enemy_true[h] = enemy_true
+        self.enemy_units[h] = enemy_units
+        self.enemy_seen[h] = enemy_seen
 
     def log(
         self,
