@@ -5,7 +5,13 @@ Both pages are built from two documented input contracts, ``ReportData`` and ``R
 """
 
 from kriegsspiel.report.data import ReportData
-from kriegsspiel.report.plots import plot_compare, plot_control, plot_losses, save_figure
+from kriegsspiel.report.plots import (
+    plot_compare,
+    plot_control,
+    plot_fog,
+    plot_losses,
+    save_figure,
+)
 from kriegsspiel.report.replay_data import ReplayData
 from kriegsspiel.report.replay_page import replay_html, write_replay
 from kriegsspiel.report.report_page import report_html, write_report
@@ -15,6 +21,7 @@ __all__ = [
     "ReportData",
     "plot_compare",
     "plot_control",
+    "plot_fog",
     "plot_losses",
     "replay_html",
     "report_html",

@@ -10,7 +10,8 @@ Files read (all optional except ``manifest.json``):
 - the finished blocks (``kriegsspiel.experiment.Results``): in the per-replication table, columns
   named ``<side>.<metric>`` (``soviet.killed_missing``) give loss distributions; the ``control``
   table (``replication, hour, objective, holder``) gives hourly control, preferred to the
-  summary's checkpoints.
+  summary's checkpoints; the ``intel`` and ``conditions`` tables give the fog of war
+  (``report.fog_adapter``).
 
 The scenario (by the name in the manifest) supplies titles, sides, sources, assumptions,
 departures and the recorded losses; the Khasan record of this package fills what it lacks.
@@ -41,6 +42,7 @@ from kriegsspiel.report.data import (
     ScenarioMeta,
     Side,
 )
+from kriegsspiel.report.fog_adapter import beliefs_from_table, orders_from_table
 
 RESULTS_FORMAT = "kriegsspiel-results/1"
 _FORMAT_RE = re.compile(r"kriegsspiel-results/(\d+)")
@@ -266,6 +268,10 @@ def from_results_dir(root: str | Path) -> ReportData:
         control = control_from_table(hourly, meta, names)
     else:
         control = control_from_summary(summary, meta, names)
+    intel, _ = _stored_parts(root, "intel")
+    conditions, _ = _stored_parts(root, "conditions")
+    beliefs = beliefs_from_table(intel, meta) if intel is not None and meta.start else ()
+    orders = orders_from_table(conditions, meta) if conditions is not None else ()
     planned = int(manifest.get("replications", 0) or 0)
     done = stored or int(summary.get("replications", 0) or 0)
     partial = manifest.get("status") != "complete" or (stored > 0 and stored < planned)
@@ -293,6 +299,8 @@ def from_results_dir(root: str | Path) -> ReportData:
             claims=khasan_record.CLAIMS if khasan else (),
             claim_sources=khasan_record.SOURCES if khasan else {},
             notes=tuple(notes),
+            beliefs=beliefs,
+            orders=orders,
         )
     except (TypeError, ValueError, AttributeError) as exc:
         raise KriegsspielError(f"{root}: results do not have the expected shape ({exc})") from None

@@ -268,6 +268,71 @@ class Claim:
     check: ControlCheck | LossCheck | None = None
 
 
+def _bands(where: str, value: object, rows: int) -> FloatArray:
+    arr = np.asarray(value, dtype=np.float64)
+    if arr.shape != (rows, 3):
+        raise InputError(where, f"an array shaped ({rows}, 3)", arr.shape)
+    return arr
+
+
+@dataclass(frozen=True)
+class BeliefSeries:
+    """One side's picture of the enemy over time, across replications.
+
+    ``believed`` and ``true`` are shaped (times, 3): the 5%, 50% and 95% quantiles over runs of
+    the enemy men on the objectives as the side believes them and as they are. ``detected`` is
+    shaped (times, 3) too: the mean over runs, the 5% and the 95% quantile of the share of the
+    enemy's ground units on the map that the side observes (NaN: no enemy on the map).
+    """
+
+    side: str
+    times: tuple[str, ...]
+    believed: FloatArray
+    true: FloatArray
+    detected: FloatArray
+
+    def __post_init__(self) -> None:
+        where = f"beliefs[{self.side}]"
+        n = len(self.times)
+        for name in ("believed", "true", "detected"):
+            object.__setattr__(self, name, _bands(f"{where}.{name}", getattr(self, name), n))
+        if list(self.times) != sorted(self.times):
+            raise InputError(where + ".times", "times in increasing order")
+
+
+@dataclass(frozen=True)
+class ConditionalOrder:
+    """How often a conditional order went in, and what it was weighed against.
+
+    ``objective`` is the condition's objective ("" all objectives); ``fired`` of ``runs``
+    replications met ``threshold``. ``believed``, ``true`` and ``ratio`` are the 5%, 50% and
+    95% quantiles over runs of the believed enemy men, the enemy men actually there, and the
+    believed force ratio (own men over the believed enemy, at least 1 man).
+    """
+
+    order: str
+    time: str
+    side: str
+    objective: str
+    threshold: float
+    fired: int
+    runs: int
+    believed: tuple[float, float, float]
+    true: tuple[float, float, float]
+    ratio: tuple[float, float, float]
+
+    def __post_init__(self) -> None:
+        if self.runs < 1 or not 0 <= self.fired <= self.runs:
+            raise InputError(
+                f"orders[{self.order}].fired", f"between 0 and {self.runs}", self.fired
+            )
+
+    @property
+    def share(self) -> float:
+        """Share of runs in which the order went in."""
+        return self.fired / self.runs if self.runs else math.nan
+
+
 @dataclass(frozen=True)
 class ReportData:
     """Everything ``build_report`` shows. Only ``scenario`` and ``manifest`` are required."""
@@ -281,10 +346,17 @@ class ReportData:
     claims: tuple[Claim, ...] = ()
     claim_sources: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    beliefs: tuple[BeliefSeries, ...] = ()
+    orders: tuple[ConditionalOrder, ...] = ()
 
     def __post_init__(self) -> None:
         n_sides = len(self.scenario.sides)
         side_ids = {s.id for s in self.scenario.sides}
+        if len({b.times for b in self.beliefs}) > 1:
+            raise InputError("beliefs", "the same times for every side")
+        for fog_side in [b.side for b in self.beliefs] + [o.side for o in self.orders]:
+            if fog_side not in side_ids:
+                raise InputError(f"fog of war [{fog_side}]", f"a side in {sorted(side_ids)}")
         for series in self.control:
             if series.fractions.shape[1] != n_sides:
                 raise InputError(

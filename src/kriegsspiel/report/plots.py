@@ -16,6 +16,7 @@ import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from kriegsspiel.report.data import (
     LOSS_LABELS,
@@ -199,6 +200,67 @@ def plot_losses(data: ReportData) -> Figure:
         frameon=False,
         fontsize=8.5,
     )
+    return fig
+
+
+def _draw_band(ax: Axes, times: pd.DatetimeIndex, lines: np.ndarray, color: str, label: str,
+               line: str = "-") -> None:  # fmt: skip
+    """``lines`` (times, 3) = centre, 5% and 95%: the centre line over the shaded band."""
+    ax.fill_between(times, lines[:, 1], lines[:, 2], color=color, alpha=0.2, lw=0)
+    ax.plot(times, lines[:, 0], color=color, lw=1.4, ls=line, label=label)
+
+
+def plot_fog(data: ReportData) -> Figure:
+    """Each side's estimate of the enemy against the truth, and the share of enemy units it sees.
+
+    One row per side. Left: the enemy men on the objectives as the side believes them (its
+    colour) and as they are (black, dashed): median line and 5-95% band over runs; dotted lines
+    mark the side's conditional orders. Right: the share of the enemy's ground units on the map
+    that the side observes: mean over runs and 5-95% band.
+    """
+    beliefs = data.beliefs
+    fig = Figure(figsize=(10, 2.3 * max(1, len(beliefs)) + 0.6), layout="constrained")
+    if not beliefs:
+        ax = fig.add_subplot()
+        ax.text(0.5, 0.5, "no intelligence data in these results", ha="center", va="center")
+        ax.set_axis_off()
+        return fig
+    axes = fig.subplots(len(beliefs), 2, sharex=True, squeeze=False,
+                        gridspec_kw={"width_ratios": (3, 2)})  # fmt: skip
+    colors = {s.id: s.color for s in data.scenario.sides}
+    for row, series in zip(axes, beliefs, strict=True):
+        times = pd.DatetimeIndex(pd.to_datetime(list(series.times)))
+        color = colors[series.side]
+        left, right = row
+        believed, true = series.believed[:, [1, 0, 2]], series.true[:, [1, 0, 2]]
+        _draw_band(left, times, believed, color, "believed")
+        _draw_band(left, times, true, _RECORD, "true", line="--")
+        for order in data.orders:
+            if order.side == series.side:
+                left.axvline(_datenum(order.time), color=_RECORD, lw=0.8, ls=":")
+        left.set_ylim(bottom=0)
+        left.set_ylabel("enemy men")
+        left.set_title(data.scenario.side_name(series.side), loc="left", fontsize=9)
+        _draw_band(right, times, series.detected * 100, color, "seen")
+        right.set_ylim(0, 100)
+        right.set_ylabel("% of enemy units seen")
+        for ax in row:
+            ax.tick_params(labelsize=8)
+            ax.margins(x=0)
+    proxies = [
+        Line2D([], [], color="#777777", lw=1.4),
+        Line2D([], [], color=_RECORD, lw=1.4, ls="--"),
+        Line2D([], [], color=_RECORD, lw=0.8, ls=":"),
+    ]
+    labels = [
+        "believed by the side (its colour)",
+        "true",
+        "conditional order",
+    ]
+    fig.legend(proxies, labels, loc="outside upper center", ncols=3, frameon=False,
+               fontsize=8.5, title="left: enemy men on the objectives, median and 5-95% of runs; "
+               "right: enemy units seen, mean and 5-95%", title_fontsize=8.5)  # fmt: skip
+    fig.autofmt_xdate()
     return fig
 
 

@@ -8,12 +8,21 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from kriegsspiel.report.data import Claim, ControlCheck, LossCheck, LossMetric, ReportData
+from kriegsspiel.report.data import (
+    BeliefSeries,
+    Claim,
+    ControlCheck,
+    FloatArray,
+    LossCheck,
+    LossMetric,
+    ReportData,
+)
 from kriegsspiel.report.html import asset, data_uri, esc, page, script_json
 from kriegsspiel.report.plots import (
     figure_bytes,
     plot_compare,
     plot_control,
+    plot_fog,
     plot_losses,
     save_figure,
 )
@@ -294,6 +303,118 @@ def _compare_section(data: ReportData) -> str:
     return _section("compare", "Comparison of two runs", "".join(parts))
 
 
+_FOG_STEPS_H = (1, 2, 3, 6, 12, 24, 48, 96)
+_FOG_ROWS = 16
+
+
+def _fog_rows(series: BeliefSeries) -> list[int]:
+    """Indices of the times the fog table shows: every few hours, at most ``_FOG_ROWS``."""
+    n = len(series.times)
+    step = next((h for h in _FOG_STEPS_H if n <= h * _FOG_ROWS), max(1, n // _FOG_ROWS))
+    rows = list(range(0, n, step))
+    return rows if rows[-1] == n - 1 else [*rows, n - 1]
+
+
+def _band_text(q: tuple[float, float, float] | FloatArray, digits: int = 3) -> str:
+    """``median (5% to 95%)`` as escaped markup, from (5%, 50%, 95%)."""
+    return _interval(float(q[1]), float(q[0]), float(q[2]), digits)
+
+
+def _percent(share: float) -> str:
+    return "–" if not math.isfinite(share) else f"{share:.0%}"
+
+
+def _order_rows(data: ReportData) -> list[list[str]]:
+    names = {c.objective: c.name for c in data.control}
+    rows = []
+    for o in data.orders:
+        where = names.get(o.objective, o.objective) if o.objective else "all objectives"
+        lo, hi = wilson(o.share, o.runs)
+        rows.append(
+            [
+                f"<code>{esc(o.order)}</code>",
+                esc(local_time(o.time)),
+                esc(data.scenario.side_name(o.side)),
+                esc(f"believed ratio ≥ {fmt(o.threshold)} on {where}"),
+                f'{esc(fmt(o.share, 2))} <span class="ci">({esc(fmt(lo, 2))}–'
+                f"{esc(fmt(hi, 2))})</span> · {o.fired} of {o.runs}",
+                _band_text(o.believed),
+                _band_text(o.true),
+                _band_text(o.ratio, 2),
+            ]
+        )
+    return rows
+
+
+def _belief_rows(data: ReportData) -> tuple[list[str], list[list[str]]]:
+    beliefs = data.beliefs
+    head = ["time (local)"]
+    for b in beliefs:
+        name = data.scenario.side_name(b.side)
+        head += [f"{name}: believed", f"{name}: true", f"{name}: enemy units seen"]
+    rows = []
+    for i in _fog_rows(beliefs[0]):
+        row = [esc(local_time(beliefs[0].times[i]))]
+        for b in beliefs:
+            row += [_band_text(b.believed[i]), _band_text(b.true[i]),
+                    esc(_percent(float(b.detected[i, 0])))]  # fmt: skip
+        rows.append(row)
+    return head, rows
+
+
+def _fog_section(data: ReportData) -> str:
+    if not data.beliefs and not data.orders:
+        return ""
+    parts = []
+    if data.beliefs:
+        parts += [
+            f"<p>What each side believed about the enemy, over the {data.manifest.replications} "
+            "runs: its estimate of the enemy men on the objectives (summed over them) against the "
+            "men actually there, as the median and the band of the middle 90% of runs. The "
+            "estimate starts from the side's prior (spread over the objectives, or the truth "
+            "with an error if it knows the enemy's positions), is replaced by intelligence "
+            "events, and every hour each objective on which the side's units observe enemy men "
+            "is set to the men observed, with a lognormal error; elsewhere it stands. On the "
+            "right, the share of the enemy's ground units on the map that the side's detection "
+            "observes at that hour (mean and middle 90% of runs), the same detection the "
+            "replay's <em>as a side saw it</em> view draws.</p>",
+            _figure(plot_fog(data), "Believed against true enemy strength, and units seen"),
+        ]
+    if data.orders:
+        head = ["order", "time (local)", "side", "condition", "went in (95% CI)",
+                "believed enemy", "true enemy", "believed ratio"]  # fmt: skip
+        parts += [
+            "<h3>Conditional orders</h3>",
+            "<p>Orders that go in only where the ordering side's believed force ratio (its men "
+            "in the ordered units over the enemy men it believes on the objective) meets the "
+            "threshold: how often they did, and what they were weighed against (median, and "
+            "5–95% of runs in brackets).</p>",
+            _table(head, _order_rows(data)),
+        ]
+    if data.beliefs:
+        head, rows = _belief_rows(data)
+        parts += ["<h3>Estimate against the truth</h3>", _table(head, rows)]
+    return _section("fog", "Fog of war", "".join(parts))
+
+
+def _fog_json(data: ReportData) -> dict[str, object]:
+    def finite(x: float) -> float | None:
+        return float(x) if math.isfinite(x) else None
+
+    beliefs = [
+        {
+            "side": b.side,
+            "time": b.times[i],
+            "believed": [finite(v) for v in b.believed[i]],
+            "true": [finite(v) for v in b.true[i]],
+            "seen_mean": finite(float(b.detected[i, 0])),
+        }
+        for b in data.beliefs
+        for i in _fog_rows(b)
+    ]
+    return {"orders": [asdict(o) for o in data.orders], "beliefs": beliefs}
+
+
 def _claims_section(data: ReportData) -> str:
     if not data.claims:
         return ""
@@ -375,6 +496,7 @@ def _summary_json(data: ReportData) -> dict[str, object]:
             }
             for x in data.losses
         ],
+        "fog": _fog_json(data),
         "compare": None
         if data.compare is None
         else {
@@ -410,6 +532,7 @@ def report_html(data: ReportData) -> str:
         for i, t, show in (
             ("control", "Control", True),
             ("losses", "Losses", True),
+            ("fog", "Fog of war", bool(data.beliefs or data.orders)),
             ("compare", "Comparison", data.compare is not None),
             ("claims", "Claims", bool(data.claims)),
             ("scenario", "Sources", True),
@@ -421,6 +544,7 @@ def report_html(data: ReportData) -> str:
         f"<main>{header}<nav>{nav}</nav>"
         + _control_section(data)
         + _losses_section(data)
+        + _fog_section(data)
         + _compare_section(data)
         + _claims_section(data)
         + _scenario_section(data)
@@ -440,6 +564,8 @@ def write_report(data: ReportData, out_dir: Path) -> Path:
     figures = out_dir / "figures"
     figures.mkdir(parents=True, exist_ok=True)
     made = {"control": plot_control(data), "losses": plot_losses(data)}
+    if data.beliefs:
+        made["fog"] = plot_fog(data)
     if data.compare is not None:
         made["compare"] = plot_compare(data.compare)
     for name, fig in made.items():
