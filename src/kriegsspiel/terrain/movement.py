@@ -35,6 +35,7 @@ __all__ = ["MoveField", "cost_to_go", "move_graph", "step_toward"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
+CellArray = NDArray[np.int32] | NDArray[np.intp]
 BoolArray = NDArray[np.bool_]
 
 _OFFSETS = ((0, 1), (1, 0), (1, 1), (1, -1))
@@ -49,14 +50,16 @@ class MoveField:
         time_s: shape ``(rows * cols,)``, seconds to the objective at full speed (``inf``:
             unreachable).
         next_cell: flat index of the next cell on the path (the cell itself at the objective
-            and where unreachable).
-        jumps: ``jumps[k]`` is the cell ``2**k`` steps ahead on the path.
+            and where unreachable); a view of ``jumps[0]``.
+        jumps: ``jumps[k]`` is the cell ``2**k`` steps ahead on the path. Cell indices are
+            ``int32`` on any grid of fewer than 2**31 cells (half the memory of ``intp``: a
+            field is mostly this table, and a Khasan run holds some fifty fields).
     """
 
     grid: LocalGrid
     time_s: FloatArray
-    next_cell: IntArray
-    jumps: NDArray[np.intp]
+    next_cell: CellArray
+    jumps: CellArray
 
     def time_at(self, x: ArrayLike, y: ArrayLike) -> FloatArray:
         """Seconds to the objective from ``(x, y)`` (``inf`` where unreachable)."""
@@ -146,13 +149,13 @@ def cost_to_go(
         return_predecessors=True,
     )
     here = np.arange(time_s.size)
-    next_cell = np.where(pred >= 0, pred, here).astype(np.intp)
     levels = max(1, int(np.ceil(np.log2(grid.nx + grid.ny))) + 2)
-    jumps = np.empty((levels, time_s.size), dtype=np.intp)
-    jumps[0] = next_cell
+    cells = np.int32 if time_s.size < 2**31 else np.intp
+    jumps = np.empty((levels, time_s.size), dtype=cells)
+    jumps[0] = np.where(pred >= 0, pred, here)
     for k in range(1, levels):
         jumps[k] = jumps[k - 1][jumps[k - 1]]
-    field = MoveField(grid=grid, time_s=time_s, next_cell=next_cell, jumps=jumps)
+    field = MoveField(grid=grid, time_s=time_s, next_cell=jumps[0], jumps=jumps)
     terrain._cache[key] = field
     return field
 
