@@ -136,7 +136,7 @@ def test_the_section_escapes_names_and_order_ids() -> None:
     assert XSS not in html and "<img src=x" not in html
     section = html[html.index('<section id="fog">') :]
     assert section.count("&lt;img src=x onerror=alert(1)&gt;") >= 3  # side, order, objective
-    assert "3 of 8" in section and fmt(3 / 8, 2) in section
+    assert "3 of 8" in section and fmt(3 / 8) in section
     assert len(plot_fog(_fog_data()).axes) == 4
 
 

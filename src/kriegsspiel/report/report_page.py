@@ -336,8 +336,8 @@ def _order_rows(data: ReportData) -> list[list[str]]:
                 esc(local_time(o.time)),
                 esc(data.scenario.side_name(o.side)),
                 esc(f"believed ratio ≥ {fmt(o.threshold)} on {where}"),
-                f'{esc(fmt(o.share, 2))} <span class="ci">({esc(fmt(lo, 2))}–'
-                f"{esc(fmt(hi, 2))})</span> · {o.fired} of {o.runs}",
+                f'{esc(fmt(o.share))} <span class="ci">({esc(fmt(lo))}–{esc(fmt(hi))})</span>'
+                f" · {o.fired} of {o.runs}",
                 _band_text(o.believed),
                 _band_text(o.true),
                 _band_text(o.ratio, 2),
