@@ -128,6 +128,7 @@ def scenario_task(name_or_path: str, overrides: Mapping[str, Any] | None = None)
         params,
         scenario=base.meta.name,
         scenario_hash=content_hash(base),
+        locators=("file",),
     )
 
 

@@ -19,7 +19,7 @@ import importlib
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -112,12 +112,16 @@ class BlockTask:
         params_json: the parameters, as canonical JSON.
         scenario: the scenario's name (for the manifest and messages).
         scenario_hash: the scenario's content hash (runs with other hashes never mix).
+        locators: names of parameters that only say where inputs are read from (a scenario
+            file's path); they are left out of the run's identity (:attr:`params_sha256`),
+            which the content hash covers, so a moved folder still resumes.
     """
 
     function: str
     params_json: str
     scenario: str
     scenario_hash: str
+    locators: tuple[str, ...] = ()
 
     @classmethod
     def create(
@@ -127,6 +131,7 @@ class BlockTask:
         *,
         scenario: str,
         scenario_hash: str | None = None,
+        locators: tuple[str, ...] = (),
     ) -> BlockTask:
         """Build a task, checking that the function resolves and the parameters are plain data.
 
@@ -136,8 +141,8 @@ class BlockTask:
             raise BlockError(f"{function!r} is not a 'package.module:function' reference")
         _resolve(function)
         params_json = _canonical_json(dict(params), "parameters")
-        digest = scenario_hash or hashlib.sha256(params_json.encode()).hexdigest()
-        return cls(function, params_json, scenario, digest)
+        task = cls(function, params_json, scenario, "", tuple(locators))
+        return replace(task, scenario_hash=scenario_hash or task.params_sha256)
 
     @cached_property
     def params(self) -> dict[str, Any]:
@@ -149,8 +154,9 @@ class BlockTask:
 
     @property
     def params_sha256(self) -> str:
-        """Hash of the canonical parameters (part of a run's identity)."""
-        return hashlib.sha256(self.params_json.encode()).hexdigest()
+        """Hash of the canonical parameters less the locators (part of a run's identity)."""
+        kept = {k: v for k, v in self.params.items() if k not in self.locators}
+        return hashlib.sha256(_canonical_json(kept, "parameters").encode()).hexdigest()
 
     @property
     def overrides(self) -> dict[str, Any]:
@@ -161,9 +167,7 @@ class BlockTask:
     def with_params(self, **changes: Any) -> BlockTask:
         """The same task with some parameters replaced (the scenario hash is kept)."""
         params = {**self.params, **changes}
-        return BlockTask(
-            self.function, _canonical_json(params, "parameters"), self.scenario, self.scenario_hash
-        )
+        return replace(self, params_json=_canonical_json(params, "parameters"))
 
 
 def _check_main(frame: pd.DataFrame, block: Block) -> pd.DataFrame:
