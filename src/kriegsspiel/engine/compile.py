@@ -16,6 +16,7 @@ its vertex centroid.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
@@ -96,6 +97,8 @@ _POSTURE = {
     "reserve": P_RESERVE,
 }
 _ARRIVE_RADIUS_SHARE = 0.3
+_TERRAINS: dict[str, Terrain] = {}
+_TERRAIN_CACHE = 2
 
 
 class _Fields:
@@ -132,6 +135,11 @@ def _xy(sc: Scenario, terrain: Terrain, place: Place) -> tuple[float, float]:
 
 
 def _terrain(sc: Scenario, lib: Library) -> Terrain:
+    """The scenario's terrain, built once per process for the same map and border rules.
+
+    The terrain keeps the cost-to-go fields computed on it, so variants of a scenario on the
+    same map (a sweep's design points) share them and compiling one again is cheap.
+    """
     rules: dict[str, SideBorder] = {}
     for sid, side in sc.sides.items():
         if side.bound_by_border is None or side.home is None:
@@ -141,7 +149,18 @@ def _terrain(sc: Scenario, lib: Library) -> Terrain:
         else:
             lat, lon = resolve(sc.terrain, side.home)
             rules[sid] = SideBorder(side.bound_by_border, LatLon(lat=lat, lon=lon))
-    return build_terrain(sc.terrain, rules or None)
+    key = json.dumps(
+        [
+            sc.terrain.model_dump(mode="json"),
+            sorted(map(repr, rules.items())),
+            str(sc.terrain.base_dir),
+        ]
+    )
+    if key not in _TERRAINS:
+        if len(_TERRAINS) >= _TERRAIN_CACHE:
+            _TERRAINS.pop(next(iter(_TERRAINS)))
+        _TERRAINS[key] = build_terrain(sc.terrain, rules or None)
+    return _TERRAINS[key]
 
 
 def _terrain_arrays(
