@@ -124,6 +124,7 @@ def battle(
         obj_center=np.zeros((0, 2)),
         obj_radius=np.zeros(0),
         obj_min_men=np.zeros(0),
+        obj_frontage=np.zeros((2, 0)),
         events=no_events(2, n_steps),
         casualty_split=np.array([[0.25, 0.73, 0.02], [0.25, 0.73, 0.02]]),
         intel_enemy_men=np.array([100.0, 100.0]),
@@ -131,4 +132,8 @@ def battle(
         cev=np.ones(2),
         params=params,
     )
-    return replace(arr, **overrides)
+    arr = replace(arr, **overrides)
+    if "obj_frontage" not in overrides:  # open ground all round every objective
+        ring = arr.obj_radius + params.assault_range / 2
+        arr = replace(arr, obj_frontage=np.tile(2 * np.pi * ring, (2, 1)))
+    return arr

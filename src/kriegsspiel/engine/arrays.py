@@ -176,6 +176,7 @@ class BattleArrays:
     obj_center: FloatArray  # (O, 2)
     obj_radius: FloatArray
     obj_min_men: FloatArray
+    obj_frontage: FloatArray  # (S, O) metres of front open to each side around each objective
     events: EventTables
     casualty_split: FloatArray  # (S, 3) killed, wounded, missing (sums to 1)
     intel_enemy_men: FloatArray  # (S,) prior estimate of the enemy's total men

@@ -29,6 +29,7 @@ from kriegsspiel.engine.arrays import (
     ACTIONS,
     AIR,
     COVER_FACTORS,
+    FOOT,
     MOBILITIES,
     P_ATTACKING,
     P_DEFENDING,
@@ -53,7 +54,13 @@ from kriegsspiel.terrain.features import LandCover, LatLon, Mobility
 from kriegsspiel.terrain.movement import MoveField, cost_to_go
 from kriegsspiel.terrain.raster import SideBorder, Terrain, build_terrain
 
-__all__ = ["BAND_EDGES_M", "DIRECT_AT_RANGE_M", "RUGGED_SLOPE_DEG", "compile_scenario"]
+__all__ = [
+    "BAND_EDGES_M",
+    "DIRECT_AT_RANGE_M",
+    "RUGGED_SLOPE_DEG",
+    "compile_scenario",
+    "objective_frontage",
+]
 
 FloatArray = NDArray[np.float64]
 I64 = np.int64
@@ -196,6 +203,28 @@ def _terrain_arrays(
         elevation=terrain.elevation.astype(np.float32),
         fields=tuple(fields),
     )
+
+
+def objective_frontage(
+    ter: TerrainArrays, centers: FloatArray, radii: FloatArray, assault_range: float
+) -> FloatArray:
+    """Metres of front each side can deploy on around each objective: (S, O).
+
+    The length of the circle midway through the assault zone (radius plus half the assault
+    range) that runs over ground the side may enter on foot and that lies on the map: a crest
+    reached only by a narrow isthmus between a lake and a border offers little front.
+    """
+    out = np.zeros((ter.passable.shape[0], centers.shape[0]))
+    angles = np.linspace(0.0, 2.0 * np.pi, 720, endpoint=False)
+    for o in range(centers.shape[0]):
+        ring = radii[o] + assault_range / 2.0
+        x = centers[o, 0] + ring * np.cos(angles)
+        y = centers[o, 1] + ring * np.sin(angles)
+        r, c = ter.cell(x, y)
+        open_ground = ter.inside(x, y) & (ter.speed[FOOT, r, c] > 0)
+        share = (ter.passable[:, r, c] & open_ground[None, :]).mean(axis=1)
+        out[:, o] = 2.0 * np.pi * ring * share
+    return out
 
 
 def _weapon(lib: Library, wid: str, where: str) -> Weapon:
@@ -432,6 +461,7 @@ def compile_scenario(sc: Scenario, lib: Library | None = None) -> BattleArrays:
     rounds_h = fire.guns * lib.value("indirect.rounds_per_gun_hour")
     ammo0 = fire.guns * lib.value("indirect.basic_load_rounds_per_gun")
     posture0 = np.array([_POSTURE[u.posture] for u in sc.units], dtype=I64)
+    ter = _terrain_arrays(sc, terrain, lib, fields.fields)
     veh_share = np.where(fire.fp[:, 0] > 0, fire.veh_fp / np.maximum(fire.fp[:, 0], 1e-9), 0.0)
     veh_share = np.where(utype == TANK, np.maximum(veh_share, 1.0 * (fire.veh_fp > 0)), veh_share)
     return BattleArrays(
@@ -464,7 +494,7 @@ def compile_scenario(sc: Scenario, lib: Library | None = None) -> BattleArrays:
         home_field=home_field,
         posture0=posture0,
         arrive_step=arrive,
-        terrain=_terrain_arrays(sc, terrain, lib, fields.fields),
+        terrain=ter,
         fog=fog,
         rain=rain,
         cloud=cloud,
@@ -472,6 +502,7 @@ def compile_scenario(sc: Scenario, lib: Library | None = None) -> BattleArrays:
         obj_center=obj_center,
         obj_radius=obj_radius,
         obj_min_men=np.array(min_men, dtype=float),
+        obj_frontage=objective_frontage(ter, obj_center, obj_radius, params.assault_range),
         events=events,
         casualty_split=split,
         intel_enemy_men=enemy_men,

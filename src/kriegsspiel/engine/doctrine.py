@@ -224,6 +224,26 @@ def support_power(
     return out
 
 
+def _front_share(arr: BattleArrays, st: State, mask: BoolArray, fights: IntArray) -> FloatArray:
+    """Share of each side's power that finds room on the front open to it: (B, U, O).
+
+    A side brings at most ``front_density`` men per metre of the front it can deploy on
+    (:attr:`BattleArrays.obj_frontage`) into a close fight for an objective; the rest queue
+    behind and add nothing, so each of its units there counts at capacity / men (at most 1).
+    A tank counts with its crew.
+    """
+    tank = (arr.utype == TANK)[None, :]
+    men = np.where(tank, st.veh_op * np.maximum(arr.crew, 1.0)[None, :], st.men)
+    share = mask * (men[:, :, None] / np.maximum(fights, 1))
+    out = np.ones_like(share)
+    for s in range(arr.n_sides):
+        own = arr.side == s
+        demand = share[:, own, :].sum(axis=1)  # (B, O)
+        room = arr.params.front_density * arr.obj_frontage[s][None, :]
+        out[:, own, :] = np.minimum(1.0, room / np.maximum(demand, 1e-9))[:, None, :]
+    return out
+
+
 def assaults(
     arr: BattleArrays,
     st: State,
@@ -275,7 +295,7 @@ def assaults(
     fights = ((d_mask | a_mask) & st.contested[:, None, :]).sum(axis=2, keepdims=True)
     power = power / np.maximum(fights, 1)
     p_def = np.einsum("buo,buo->bo", d_mask, power)
-    p_att = np.einsum("buo,buo->bo", a_mask, power)
+    p_att = np.einsum("buo,buo->bo", a_mask, power * _front_share(arr, st, a_mask, fights))
     dug = np.einsum("buo,bu->bo", inside & defends, (st.posture == P_DUG_IN).astype(float)) > 0
     # the guns: the holder's count with its posture and the ground's defence factor (QJM
     # applies them to the defender's whole P), the others' with the weather's attack factor

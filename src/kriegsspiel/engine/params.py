@@ -88,6 +88,7 @@ class EngineParams:
     move_night: float
     move_fog: float
     assault_range: float
+    front_density: float  # men per metre of front
     dig_hours: float
     bomb_classes: tuple[tuple[float, float], ...]
     unobserved: float
@@ -158,6 +159,7 @@ class EngineParams:
             move_night=v("movement.night_factor"),
             move_fog=v("movement.fog_factor"),
             assault_range=v("movement.assault_range_m"),
+            front_density=v("movement.front_density_men_per_km") / 1000.0,
             dig_hours=v("movement.dig_in_hours"),
             bomb_classes=bombs,
             unobserved=v("indirect.unobserved_factor"),
