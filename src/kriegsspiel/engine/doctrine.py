@@ -400,7 +400,9 @@ def believed_forces(arr: BattleArrays, st: State, row: int) -> tuple[FloatArray,
     side = arr.side[units[0]]
     own: FloatArray = np.where(st.arrived[:, units], st.men[:, units], 0.0).sum(axis=1)
     o = ev.order_cond_objective[row]
-    believed: FloatArray = st.believed[:, side, :].sum(axis=1) if o < 0 else st.believed[:, side, o]
+    believed: FloatArray = (
+        st.believed[:, side, :].sum(axis=1) if o < 0 else st.believed[:, side, o].copy()
+    )  # a copy: a view would follow later updates into the recorded Decision
     return own, believed
 
 
@@ -417,25 +419,26 @@ def condition_met(arr: BattleArrays, st: State, row: int) -> BoolArray:
 def intel_picture(
     arr: BattleArrays, st: State, con: Contacts | None
 ) -> tuple[FloatArray, FloatArray, IntArray, IntArray]:
-    """Each side's picture of the enemy now, per replication ``(B, S)``.
+    """Each side's picture of the enemy now, per replication.
 
-    Believed enemy men on the objectives (summed), the enemy men actually there, the enemy
-    ground units on the map with strength left, and how many of them ``con`` (the detection of
-    the step) observes; without ``con`` none.
+    Believed enemy men on each objective ``(B, S, O)`` (the estimate conditional orders are
+    weighed against), the enemy men actually on each ``(B, S, O)``, the enemy ground units on
+    the map with strength left ``(B, S)``, and how many of them ``con`` (the detection of the
+    step) observes ``(B, S)``; without ``con`` none.
     """
     alive = st.alive(arr)
-    truth = _men_on_objectives(arr, st, alive).sum(axis=2)  # (B, S)
+    truth = _men_on_objectives(arr, st, alive)  # (B, S, O)
     ground = alive & (arr.utype != AIR)[None, :]
     seen = ground & con.observed if con is not None else np.zeros_like(ground)
-    enemy_true = np.zeros((st.reps, arr.n_sides))
+    enemy_true = np.zeros(st.believed.shape)
     units = np.zeros((st.reps, arr.n_sides), dtype=np.int64)
     observed = np.zeros((st.reps, arr.n_sides), dtype=np.int64)
     for s in range(arr.n_sides):
         enemy = arr.side != s
-        enemy_true[:, s] = truth[:, [t for t in range(arr.n_sides) if t != s]].sum(axis=1)
+        enemy_true[:, s, :] = truth[:, [t for t in range(arr.n_sides) if t != s], :].sum(axis=1)
         units[:, s] = ground[:, enemy].sum(axis=1)
         observed[:, s] = seen[:, enemy].sum(axis=1)
-    believed: FloatArray = st.believed.sum(axis=2)
+    believed: FloatArray = st.believed.copy()
     return believed, enemy_true, units, observed
 
 

@@ -37,7 +37,10 @@ For the replay, the replications numbered below ``trace_reps`` (default
   units always; an enemy when the side's detection of that step observes it);
 * ``fire``: one row per (replication, 15-minute interval, firer, target, kind): ``kind``
   (fire, artillery, air), ``source``/``target`` unit ids, ``tx``/``ty`` where the target stood,
-  ``size`` the expected losses (men or tanks) the fire caused.
+  ``size`` the expected losses (men or tanks) the fire caused;
+* ``intel_objectives``: one row per (replication, hour, side, objective): the ``intel``
+  table's ``believed_enemy`` and ``true_enemy`` on that objective alone (its sum over the
+  objectives is the ``intel`` row; the replay's fog view shows it).
 
 Recording draws no random numbers, so results do not depend on ``trace_reps``.
 """
@@ -225,6 +228,27 @@ def _intel(arr: BattleArrays, trace: Trace, first: int) -> pd.DataFrame:
     )
 
 
+def _intel_objectives(arr: BattleArrays, trace: Trace, first: int) -> pd.DataFrame:
+    h, t, s, o = trace.objective_believed.shape
+    shape = (h, t, s, o)
+
+    def axis(values: Any, i: int) -> Any:
+        index: list[slice | None] = [None] * 4
+        index[i] = slice(None)
+        return np.broadcast_to(np.asarray(values)[tuple(index)], shape).ravel()
+
+    return pd.DataFrame(
+        {
+            "replication": axis(np.arange(first, first + t), 1),
+            "hour": axis(np.arange(h), 0),
+            "side": axis(np.array(arr.side_ids, dtype=object), 2),
+            "objective": axis(np.array(arr.objective_ids, dtype=object), 3),
+            "believed_enemy": trace.objective_believed.ravel(),
+            "true_enemy": trace.objective_true.ravel(),
+        }
+    )
+
+
 def _conditions(scenario: Scenario, arr: BattleArrays, trace: Trace, first: int) -> pd.DataFrame:
     rows: dict[str, list[Any]] = {
         name: []
@@ -313,7 +337,8 @@ def run_block(
 
     ``first_replication`` numbers the block's rows in the other tables (default
     ``block_index * block_size``, right for every block but a shorter last one). The
-    replications numbered below ``trace_reps`` also get the ``unit_trace`` and ``fire`` tables.
+    replications numbered below ``trace_reps`` also get the ``unit_trace``, ``fire`` and
+    ``intel_objectives`` tables.
     """
     arr = compiled(scenario)
     rng = np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=(block_index,)))
@@ -332,4 +357,5 @@ def run_block(
     if traced:
         tables["unit_trace"] = _unit_trace(arr, trace.frames, first)
         tables["fire"] = _fire(arr, trace.frames, first)
+        tables["intel_objectives"] = _intel_objectives(arr, trace, first)
     return tables

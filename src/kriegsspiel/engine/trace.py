@@ -77,7 +77,9 @@ class Trace:
     The intelligence series ``(H, B, S)`` are, for each side: ``believed`` enemy men on the
     objectives (its estimate, summed over them), ``enemy_true`` the enemy men actually there,
     ``enemy_units`` the enemy ground units on the map with strength left and ``enemy_seen``
-    how many of them its detection observes at that moment. ``decisions`` lists the conditional
+    how many of them its detection observes at that moment. For the traced replications only
+    (those with :class:`Frames`), ``objective_believed`` and ``objective_true`` ``(H, T, S, O)``
+    keep the same two figures per objective, unsummed. ``decisions`` lists the conditional
     orders weighed, in order.
     """
 
@@ -102,6 +104,8 @@ class Trace:
     enemy_true: NDArray[np.float32]  # (H, B, S) enemy men actually on the objectives
     enemy_units: NDArray[np.int16]  # (H, B, S) enemy ground units on the map
     enemy_seen: NDArray[np.int16]  # (H, B, S) of them, observed by the side
+    objective_believed: NDArray[np.float32]  # (H, T, S, O) traced replications only
+    objective_true: NDArray[np.float32]  # (H, T, S, O)
     decisions: list[Decision] = field(default_factory=list)
 
     @classmethod
@@ -114,6 +118,7 @@ class Trace:
         if steps[-1] != arr.n_steps:
             steps = np.append(steps, arr.n_steps)
         h, s, o = steps.size, arr.n_sides, arr.obj_center.shape[0]
+        t = min(max(traced, 0), reps)
 
         def z(*shape: int) -> NDArray[np.float32]:
             return np.zeros(shape, dtype=np.float32)
@@ -135,11 +140,13 @@ class Trace:
             log_value=np.zeros((reps, capacity), dtype=np.float32),
             log_count=np.zeros(reps, dtype=np.int64),
             log_dropped=np.zeros(reps, dtype=np.int64),
-            frames=Frames.allocate(arr, min(max(traced, 0), reps)),
+            frames=Frames.allocate(arr, t),
             believed=z(h, reps, s),
             enemy_true=z(h, reps, s),
             enemy_units=np.zeros((h, reps, s), dtype=np.int16),
             enemy_seen=np.zeros((h, reps, s), dtype=np.int16),
+            objective_believed=z(h, t, s, o),
+            objective_true=z(h, t, s, o),
         )
 
     def sample(self, h: int, arr: BattleArrays, st: State) -> None:
@@ -168,9 +175,15 @@ class Trace:
         enemy_units: NDArray[np.int64],
         enemy_seen: NDArray[np.int64],
     ) -> None:
-        """Record each side's picture of the enemy ``(B, S)`` as the ``h``-th hourly sample."""
-        self.believed[h] = believed
-        self.enemy_true[h] = enemy_true
+        """Record each side's picture of the enemy as the ``h``-th hourly sample.
+
+        ``believed`` and ``enemy_true`` are per objective ``(B, S, O)``; the counts ``(B, S)``.
+        """
+        self.believed[h] = believed.sum(axis=2)
+        self.enemy_true[h] = enemy_true.sum(axis=2)
+        t = self.objective_believed.shape[1]
+        self.objective_believed[h] = believed[:t]
+        self.objective_true[h] = enemy_true[:t]
         self.enemy_units[h] = enemy_units
         self.enemy_seen[h] = enemy_seen
 
