@@ -40,6 +40,7 @@ from kriegsspiel.engine.arrays import (
     TANK,
     BattleArrays,
 )
+from kriegsspiel.engine.distances import Gaps
 from kriegsspiel.engine.state import State
 from kriegsspiel.laws import helmbold_rates
 
@@ -48,6 +49,7 @@ __all__ = [
     "Environment",
     "Fire",
     "Losses",
+    "Sight",
     "acquire",
     "air_strikes",
     "cev_factor",
@@ -112,21 +114,57 @@ def line_of_sight(
 ) -> BoolArray:
     """Whether the ground between observer and target (both at eye height) is below the ray."""
     ter = arr.terrain
+    nx = ter.shape[1]
+    elevation = ter.elevation.ravel()
     r1, c1 = ter.cell(x1, y1)
     r2, c2 = ter.cell(x2, y2)
-    z1 = ter.elevation[r1, c1] + _EYE_M
-    z2 = ter.elevation[r2, c2] + _EYE_M
+    z1 = elevation.take(r1 * nx + c1) + _EYE_M
+    z2 = elevation.take(r2 * nx + c2) + _EYE_M
     t = np.linspace(0.0, 1.0, _LOS_SAMPLES + 2)[1:-1]
     xs = x1[:, None] + (x2 - x1)[:, None] * t
     ys = y1[:, None] + (y2 - y1)[:, None] * t
     r, c = ter.cell(xs, ys)
+    r *= nx
+    r += c
     ray = z1[:, None] + (z2 - z1)[:, None] * t
-    visible: BoolArray = np.all(ter.elevation[r, c] <= ray + 0.5, axis=1)
+    ray += 0.5
+    visible: BoolArray = np.all(elevation.take(r) <= ray, axis=1)
     return visible
 
 
-def acquire(arr: BattleArrays, st: State, alive: BoolArray, env: Environment) -> Contacts:
-    """Each live unit's nearest visible enemy within detection range."""
+class Sight:
+    """Line-of-sight answers remembered per (replication, unit) between steps.
+
+    The answer depends only on the two end points, so a query whose observer and target stand
+    exactly where they stood at that unit's last query (in the same ``slot``) reuses it.
+    """
+
+    def __init__(self, shape: tuple[int, int], slots: int = 2) -> None:
+        self.ends = np.full((slots, *shape, 4), np.nan)
+        self.seen = np.zeros((slots, *shape), dtype=bool)
+
+    def query(
+        self, arr: BattleArrays, slot: int, b: IntArray, u: IntArray, ends: FloatArray
+    ) -> BoolArray:
+        """Line of sight for observers ``(b, u)`` over ``ends`` ``(n, 4)``: x1, y1, x2, y2."""
+        known = (self.ends[slot, b, u] == ends).all(axis=1)
+        out: BoolArray = self.seen[slot, b, u]
+        new = np.flatnonzero(~known)
+        if new.size:
+            e = ends[new]
+            out[new] = line_of_sight(arr, e[:, 0], e[:, 1], e[:, 2], e[:, 3])
+            self.ends[slot, b[new], u[new]] = e
+            self.seen[slot, b[new], u[new]] = out[new]
+        return out
+
+
+def acquire(
+    arr: BattleArrays, st: State, alive: BoolArray, env: Environment, sight: Sight | None = None
+) -> Contacts:
+    """Each live unit's nearest visible enemy within detection range.
+
+    ``sight`` (optional) remembers lines of sight between steps; answers are the same with it.
+    """
     reps, n = alive.shape
     target = np.full((reps, n), -1, dtype=np.int64)
     dist = np.full((reps, n), np.inf)
@@ -138,13 +176,16 @@ def acquire(arr: BattleArrays, st: State, alive: BoolArray, env: Environment) ->
         en = np.flatnonzero((arr.side != s) & live)
         if own.size == 0 or en.size == 0:
             continue
-        d = np.hypot(st.x[:, own, None] - st.x[:, None, en], st.y[:, own, None] - st.y[:, None, en])
-        d = np.where(alive[:, None, en] & (d <= env.detect_range), d, np.inf)
-        _nearest_visible(arr, st, alive, env, own, en, d, target, dist)
+        # the nearest live enemy, then whether it is within range (the same as the nearest
+        # within range, since nearer ones would be within range too)
+        gaps = Gaps(st.x[:, own], st.y[:, own], st.x[:, en], st.y[:, en])
+        ok = alive[:, en]
+        near = gaps.nearest(ok)
+        _nearest_visible(arr, st, alive, env, own, en, near, target, dist, sight, 0)
         armour = arr.utype[en] == TANK
         if armour.any() and not armour.all():
-            d_soft = np.where(armour[None, None, :], np.inf, d)
-            _nearest_visible(arr, st, alive, env, own, en, d_soft, soft, soft_dist)
+            near_soft = gaps.nearest(ok & ~armour[None, :])
+            _nearest_visible(arr, st, alive, env, own, en, near_soft, soft, soft_dist, sight, 1)
         elif not armour.any():
             soft[:, own], soft_dist[:, own] = target[:, own], dist[:, own]
     observed = np.zeros((reps, n), dtype=bool)
@@ -162,20 +203,28 @@ def _nearest_visible(
     env: Environment,
     own: IntArray,
     en: IntArray,
-    d: FloatArray,
+    nearest: tuple[IntArray, FloatArray],
     target: IntArray,
     dist: FloatArray,
+    sight: Sight | None,
+    slot: int,
 ) -> None:
-    """Write into ``target``/``dist`` each own unit's nearest enemy by ``d`` that it can see."""
-    j = np.argmin(d, axis=2)
-    dmin = np.take_along_axis(d, j[:, :, None], axis=2)[:, :, 0]
+    """Write into ``target``/``dist`` each own unit's nearest enemy (``j``, ``d``) if it sees it."""
+    j, dmin = nearest
     seen = alive[:, own] & (dmin <= env.detect_range)
     b, i = np.nonzero(seen)
     if b.size == 0:
         return
     jj = en[j[b, i]]
-    near = dmin[b, i] <= arr.params.contact
-    ok = near | line_of_sight(arr, st.x[b, own[i]], st.y[b, own[i]], st.x[b, jj], st.y[b, jj])
+    ok = dmin[b, i] <= arr.params.contact  # within contact distance, or in sight
+    far = np.flatnonzero(~ok)
+    if far.size:
+        bf, uf, jf = b[far], own[i[far]], jj[far]
+        ends = np.stack([st.x[bf, uf], st.y[bf, uf], st.x[bf, jf], st.y[bf, jf]], axis=1)
+        if sight is None:
+            ok[far] = line_of_sight(arr, ends[:, 0], ends[:, 1], ends[:, 2], ends[:, 3])
+        else:
+            ok[far] = sight.query(arr, slot, bf, uf, ends)
     target[b[ok], own[i[ok]]] = jj[ok]
     dist[b[ok], own[i[ok]]] = dmin[b[ok], i[ok]]
 
@@ -441,11 +490,8 @@ def _nearest_enemy(
         if en.size == 0:
             continue
         ok = alive[:, en] if among is None else alive[:, en] & among[:, en]
-        dd = np.hypot(px[:, f, None] - st.x[:, None, en], py[:, f, None] - st.y[:, None, en])
-        dd = np.where(ok[:, None, :], dd, np.inf)
-        k = np.argmin(dd, axis=2)
+        k, d[:, f] = Gaps(px[:, f], py[:, f], st.x[:, en], st.y[:, en]).nearest(ok)
         j[:, f] = en[k]
-        d[:, f] = np.take_along_axis(dd, k[:, :, None], axis=2)[:, :, 0]
     return j, d
 
 
@@ -482,13 +528,20 @@ def indirect_fire(
     if guns.size == 0:
         return rounds
     in_prog = programme[guns] > 0
-    px = np.where(in_prog[None, :], prog_xy[guns, 0][None, :], st.x[:, guns])
-    py = np.where(in_prog[None, :], prog_xy[guns, 1][None, :], st.y[:, guns])
-    j_p, d_p = _nearest_enemy(arr, st, alive, guns, px, py, None)
-    j_o, d_o = _nearest_enemy(arr, st, alive, guns, st.x[:, guns], st.y[:, guns], con.observed)
-    j = np.where(in_prog[None, :], j_p, j_o)
-    d = np.where(in_prog[None, :], d_p, d_o)
-    b = np.arange(st.men.shape[0])[:, None]
+    reps = st.men.shape[0]
+    j = np.zeros((reps, guns.size), dtype=np.int64)
+    d = np.full((reps, guns.size), np.inf)
+    # guns in a programme aim at its point, the others at the nearest observed enemy
+    g = np.flatnonzero(in_prog)
+    if g.size:
+        px = np.broadcast_to(prog_xy[guns[g], 0], (reps, g.size))
+        py = np.broadcast_to(prog_xy[guns[g], 1], (reps, g.size))
+        j[:, g], d[:, g] = _nearest_enemy(arr, st, alive, guns[g], px, py, None)
+    g = np.flatnonzero(~in_prog)
+    if g.size:
+        x, y = st.x[:, guns[g]], st.y[:, guns[g]]
+        j[:, g], d[:, g] = _nearest_enemy(arr, st, alive, guns[g], x, y, con.observed)
+    b = np.arange(reps)[:, None]
     reach = np.hypot(st.x[b, j] - st.x[:, guns], st.y[b, j] - st.y[:, guns]) <= arr.ind_range[guns]
     can = alive[:, guns] & (st.ammo[:, guns] > 0)
     hit = can & np.where(in_prog[None, :], d <= p.area_radius, np.isfinite(d)) & reach
