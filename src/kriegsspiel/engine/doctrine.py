@@ -48,6 +48,7 @@ from kriegsspiel.engine.arrays import (
     TANK,
     BattleArrays,
 )
+from kriegsspiel.engine.distances import within
 from kriegsspiel.engine.fire import Contacts, Environment, firer_factor
 from kriegsspiel.engine.state import State
 from kriegsspiel.engine.trace import Decision, Trace
@@ -122,12 +123,19 @@ def battle_areas(arr: BattleArrays, st: State, alive: BoolArray) -> None:
 
     They form the force whose strength, and the fire aimed at which, set the unit's losses.
     """
-    cols = np.flatnonzero((arr.utype != AIR) & alive.any(axis=0))
-    x, y = st.x[:, cols], st.y[:, cols]
-    d = np.hypot(x[:, :, None] - x[:, None, :], y[:, :, None] - y[:, None, :])
-    same = (arr.side[cols, None] == arr.side[None, cols])[None, :, :] & alive[:, None, cols]
+    on_map = (arr.utype != AIR) & alive.any(axis=0)
     st.near = np.zeros_like(st.near)
-    st.near[:, cols[:, None], cols[None, :]] = same & (d <= arr.params.battle_area)
+    for s in range(arr.n_sides):
+        cols = np.flatnonzero(on_map & (arr.side == s))
+        x, y = st.x[:, cols], st.y[:, cols]
+        close = within(
+            x[:, :, None] - x[:, None, :], y[:, :, None] - y[:, None, :], arr.params.battle_area
+        )
+        close &= alive[:, None, cols]
+        if cols.size and cols[-1] - cols[0] + 1 == cols.size:  # a run of columns: a plain slice
+            st.near[:, cols[0] : cols[-1] + 1, cols[0] : cols[-1] + 1] = close
+        else:
+            st.near[:, cols[:, None], cols[None, :]] = close
 
 
 def combat_power(arr: BattleArrays, st: State, weather: int) -> FloatArray:

@@ -140,21 +140,26 @@ class Sight:
     """
 
     def __init__(self, shape: tuple[int, int], slots: int = 2) -> None:
-        self.ends = np.full((slots, *shape, 4), np.nan)
-        self.seen = np.zeros((slots, *shape), dtype=bool)
+        self.units = shape[1]
+        self.slot_size = shape[0] * shape[1]
+        self.ends = np.full((4, slots * self.slot_size), np.nan)  # x1, y1, x2, y2
+        self.seen = np.zeros(slots * self.slot_size, dtype=bool)
 
     def query(
         self, arr: BattleArrays, slot: int, b: IntArray, u: IntArray, ends: FloatArray
     ) -> BoolArray:
-        """Line of sight for observers ``(b, u)`` over ``ends`` ``(n, 4)``: x1, y1, x2, y2."""
-        known = (self.ends[slot, b, u] == ends).all(axis=1)
-        out: BoolArray = self.seen[slot, b, u]
+        """Line of sight for observers ``(b, u)`` over ``ends`` ``(4, n)``: x1, y1, x2, y2."""
+        at = slot * self.slot_size + b * self.units + u
+        known = self.ends[0].take(at) == ends[0]
+        for row in range(1, 4):
+            known &= self.ends[row].take(at) == ends[row]
+        out: BoolArray = self.seen.take(at)
         new = np.flatnonzero(~known)
         if new.size:
-            e = ends[new]
-            out[new] = line_of_sight(arr, e[:, 0], e[:, 1], e[:, 2], e[:, 3])
-            self.ends[slot, b[new], u[new]] = e
-            self.seen[slot, b[new], u[new]] = out[new]
+            e = ends[:, new]
+            out[new] = line_of_sight(arr, e[0], e[1], e[2], e[3])
+            self.ends[:, at[new]] = e
+            self.seen[at[new]] = out[new]
         return out
 
 
@@ -220,9 +225,9 @@ def _nearest_visible(
     far = np.flatnonzero(~ok)
     if far.size:
         bf, uf, jf = b[far], own[i[far]], jj[far]
-        ends = np.stack([st.x[bf, uf], st.y[bf, uf], st.x[bf, jf], st.y[bf, jf]], axis=1)
+        ends = np.stack([st.x[bf, uf], st.y[bf, uf], st.x[bf, jf], st.y[bf, jf]])
         if sight is None:
-            ok[far] = line_of_sight(arr, ends[:, 0], ends[:, 1], ends[:, 2], ends[:, 3])
+            ok[far] = line_of_sight(arr, ends[0], ends[1], ends[2], ends[3])
         else:
             ok[far] = sight.query(arr, slot, bf, uf, ends)
     target[b[ok], own[i[ok]]] = jj[ok]
