@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 
 from kriegsspiel.datasets import cdb90
 from kriegsspiel.evidence import baselines
+from kriegsspiel.evidence.folds import assign_folds, battle_groups
 from kriegsspiel.evidence.inputs import check_inputs
 from kriegsspiel.evidence.metrics import (
     accuracy,
@@ -33,25 +34,6 @@ GOALS = {
     "att_cas_median_abs_log10": 0.30,
     "def_cas_median_abs_log10": 0.30,
 }
-
-
-def battle_groups(table: pd.DataFrame) -> NDArray[np.int64]:
-    """The battle each row belongs to: its ``parent`` when set, else its own ``isqno``."""
-    parent = pd.to_numeric(table["parent"]).astype(float)
-    own = pd.to_numeric(table["isqno"]).astype(float)
-    return np.asarray(parent.fillna(own), dtype=np.int64)
-
-
-def assign_folds(groups: NDArray[np.int64], k: int, seed: int) -> NDArray[np.int64]:
-    """Fold number (0..k-1) of each row.
-
-    Rows of one group share a fold; fold sizes differ by at most one group.
-    """
-    unique = np.unique(groups)
-    order = np.random.default_rng(np.random.SeedSequence(seed)).permutation(len(unique))
-    fold_of_group = np.empty(len(unique), dtype=np.int64)
-    fold_of_group[order] = np.arange(len(unique)) % k
-    return fold_of_group[np.searchsorted(unique, groups)]
 
 
 def _winner_scores(p: NDArray[np.float64], won: NDArray[np.float64]) -> dict[str, float]:
@@ -76,7 +58,8 @@ def cross_validate(
     table = cdb90.load() if table is None else table
     clean, rejected = check_inputs(table)
     targets = outcomes(table.loc[clean.index])
-    folds = assign_folds(battle_groups(table.loc[clean.index]), k, seed)
+    groups = battle_groups(table.loc[clean.index])
+    folds = assign_folds(groups, k, seed)
     wina = targets["wina_fixed"].to_numpy(dtype=float)
     decisive = np.isin(wina, (1.0, -1.0))
     won = (wina == 1.0).astype(float)
@@ -92,7 +75,7 @@ def cross_validate(
     }
     for f in range(k):
         tr, te = folds != f, folds == f
-        model = fit_clean(clean[tr], targets[tr])
+        model = fit_clean(clean[tr], targets[tr], groups[tr])
         out = model.predict_clean(clean[te])
         p["model"][te] = out["p_attacker_wins"]
         trd = tr & decisive

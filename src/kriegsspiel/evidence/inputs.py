@@ -18,6 +18,7 @@ from kriegsspiel.datasets.cdb90 import load_codes
 from kriegsspiel.errors import KriegsspielError
 
 __all__ = [
+    "ARMY_COLUMNS",
     "FORBIDDEN_COLUMNS",
     "INPUT_COLUMNS",
     "NUMERIC_COLUMNS",
@@ -46,7 +47,12 @@ _CODES: dict[str, tuple[str, bool]] = {
     "def_code": ("codead", True),
 }
 
-#: The numeric input columns (the others are codes).
+#: Optional text columns: who fights and in which war. A column may be absent (no effect).
+ARMY_COLUMNS: tuple[str, ...] = ("att_army", "def_army", "war")
+#: Longest army or war name accepted (characters).
+MAX_NAME_LENGTH = 200
+
+#: The numeric input columns (the others are codes and names).
 NUMERIC_COLUMNS: tuple[str, ...] = (
     *_REQUIRED_POSITIVE,
     *_REQUIRED_FINITE,
@@ -61,6 +67,7 @@ INPUT_COLUMNS: tuple[str, ...] = (
     *_OPTIONAL_COUNTS,
     *_OPTIONAL_POSITIVE,
     *_CODES,
+    *ARMY_COLUMNS,
 )
 
 #: Columns that describe the outcome or judge the battle afterwards: never model inputs.
@@ -137,6 +144,14 @@ def _code(column: str, raw: object) -> str | None:
     return None if text == "0" and column.startswith("terra") else text
 
 
+def _name(column: str, raw: object) -> str | None:
+    """An army or war name: upper case, runs of white space as one space; None when empty."""
+    text = " ".join(_text(raw).upper().split())
+    if len(text) > MAX_NAME_LENGTH:
+        raise _CellError(column, f"a name of at most {MAX_NAME_LENGTH} characters")
+    return text or None
+
+
 def _clean_row(row: pd.Series) -> dict[str, object]:
     out: dict[str, object] = {}
     for col in _REQUIRED_POSITIVE:
@@ -152,6 +167,8 @@ def _clean_row(row: pd.Series) -> dict[str, object]:
         out[col] = _number(col, row[col], required=False, positive=True)
     for col in _CODES:
         out[col] = _code(col, row[col])
+    for col in ARMY_COLUMNS:
+        out[col] = _name(col, row.get(col))
     return out
 
 
@@ -160,18 +177,19 @@ def check_inputs(table: pd.DataFrame) -> tuple[pd.DataFrame, list[Rejection]]:
 
     Args:
         table: one battle per row with (at least) the columns :data:`INPUT_COLUMNS`, as
-            numbers or as raw text cells. Other columns are ignored.
+            numbers or as raw text cells; the :data:`ARMY_COLUMNS` may be absent (no army
+            effect). Other columns are ignored.
 
     Returns:
         ``(clean, rejected)``: ``clean`` holds the usable rows (index kept) with numeric
-        columns as floats (NaN where an optional count or width is not reported) and code
-        columns as strings or None (not stated); ``rejected`` names each other row's first
-        bad cell.
+        columns as floats (NaN where an optional count or width is not reported), code
+        columns as strings or None (not stated) and names upper case or None (not given);
+        ``rejected`` names each other row's first bad cell.
 
     Raises:
         KriegsspielError: a required column is missing from the table.
     """
-    missing = [c for c in INPUT_COLUMNS if c not in table.columns]
+    missing = [c for c in INPUT_COLUMNS if c not in table.columns and c not in ARMY_COLUMNS]
     if missing:
         raise KriegsspielError(f"battle table: missing required column(s) {', '.join(missing)}")
     has_id = "isqno" in table.columns

@@ -83,6 +83,9 @@ def _build() -> pd.DataFrame:
         summary[f"wx{i + 1}"] = _position(wide["WX1"], i).to_numpy()
     summary["post2"] = wide["POST2"].astype("string").mask(wide["POST2"].isin(["OO", "00"]))
     summary["post2"] = summary["post2"].to_numpy()
+    # who fought: the attacker's and defender's army names (known before the battle)
+    summary["att_army"] = wide["NAMA"].astype("string").str.strip().to_numpy()
+    summary["def_army"] = wide["NAMD"].astype("string").str.strip().to_numpy()
     for col in _TEXT_CODES:
         summary[col] = summary[col].astype("string")
     summary["is_duplicate"] = summary["parent"].notna()
@@ -105,10 +108,11 @@ def load() -> pd.DataFrame:
     """Return the 527 battles as a clean table (a fresh copy each call).
 
     Columns are those of ``cdb90_battle_summary.csv`` (see ``README.md``) plus ``post2`` (the
-    defender's second posture), ``is_duplicate`` (the row re-counts part of the battle named
-    in ``parent``; drop these rows for statistics over battles) and ``<code>_name`` with the
-    description of every code column. Outcome codes keep their sign: ``wina_fixed`` is 1
-    (attacker won), 0 (draw) or -1 (attacker lost); ``kmda_fixed`` is negative when the
-    attacker was thrown back.
+    defender's second posture), ``att_army`` and ``def_army`` (the attacker's and defender's
+    army names, ``NAMA`` and ``NAMD`` of the wide file), ``is_duplicate`` (the row re-counts
+    part of the battle named in ``parent``; drop these rows for statistics over battles) and
+    ``<code>_name`` with the description of every code column. Outcome codes keep their sign:
+    ``wina_fixed`` is 1 (attacker won), 0 (draw) or -1 (attacker lost); ``kmda_fixed`` is
+    negative when the attacker was thrown back.
     """
     return _cached().copy()
