@@ -34,7 +34,9 @@ def predict(
     """Predict P(attacker wins) and each side's casualties (median, 5 %, 95 %) per battle.
 
     Reads only pre-battle columns (strengths, weapons, posture, terrain, weather, season,
-    front widths, year, duration); outcome columns may be absent and are never read. Rows
+    front widths, year, duration; optionally the army names att_army, def_army and the war,
+    as in CDB90: without them, or for armies CDB90 does not name, no army effect); outcome
+    columns may be absent and are never read. Rows
     with a bad cell are listed under "rejected" and the others still answered. Exit status:
     0 every row answered, 1 some rows rejected, 2 the file itself is unusable.
     """
