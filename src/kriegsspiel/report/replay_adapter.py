@@ -9,7 +9,10 @@ Reads tables stored like any other table of a block (``tables/<table>/block-N.pa
 - ``fire``: ``replication, t_min, kind (fire|artillery|air), source, target (unit ids or ""),
   tx, ty, size``;
 - ``control`` (the engine's hourly table): ``replication, hour, objective, holder`` (side id, or
-  "" for nobody).
+  "" for nobody);
+- ``intel_objectives`` (the engine's hourly table for traced replications): ``replication,
+  hour, side, objective, believed_enemy, true_enemy``: each side's believed and true enemy men
+  on each objective, for the fog view.
 
 The map, the units and the objectives come from the scenario named in the manifest.
 """
@@ -28,6 +31,7 @@ from kriegsspiel.report.adapters import _load_scenario, meta_from_scenario, read
 from kriegsspiel.report.replay_data import (
     EVENT_KINDS,
     EventLog,
+    ObjectiveIntel,
     ReplayData,
     ReplayObjective,
     ReplayUnit,
@@ -38,7 +42,10 @@ TRACE_TABLES: dict[str, tuple[str, ...]] = {
     "unit_trace": ("replication", "t_min", "unit", "x", "y", "strength", "state", "order"),
     "fire": ("replication", "t_min", "kind", "source", "target", "tx", "ty", "size"),
     "control": ("replication", "hour", "objective", "holder"),
-}
+    "intel_objectives": (
+        "replication", "hour", "side", "objective", "believed_enemy", "true_enemy",
+    ),
+}  # fmt: skip
 
 
 def _table(root: Path, name: str, rep: int) -> pd.DataFrame | None:
@@ -119,6 +126,33 @@ def _events(root: Path, rep: int, ids: list[str]) -> EventLog:
         frame["ty"].to_numpy(np.float64),
         frame["size"].to_numpy(np.float64),
     )
+
+
+def _intel(root: Path, rep: int, sides: list[str], objectives: list[str]) -> ObjectiveIntel | None:
+    """Hourly beliefs and truth per side and objective; None without the table or objectives."""
+    frame = _table(root, "intel_objectives", rep)
+    if frame is None or frame.empty or not objectives:
+        return None
+    cube = []
+    for column in ("believed_enemy", "true_enemy"):
+        wide = frame.pivot_table(
+            index="hour", columns=["side", "objective"], values=column, aggfunc="last"
+        )
+        full = pd.MultiIndex.from_product([sides, objectives])
+        values = wide.reindex(columns=full).to_numpy(np.float64)
+        if np.isnan(values).any():
+            raise KriegsspielError(
+                f"{root}: table 'intel_objectives' of replication {rep} lacks some side, "
+                "objective or hour"
+            )
+        cube.append(values.reshape(len(wide.index), len(sides), len(objectives)))
+    believed, enemy = cube
+    # the men of side s on an objective: all men there (each counted by the n - 1 other sides)
+    # less those the side counts as enemy
+    total = enemy.sum(axis=1, keepdims=True) / max(len(sides) - 1, 1)
+    present = np.maximum(total - enemy, 0.0) if len(sides) > 1 else np.zeros_like(enemy)
+    hours = wide.index.to_numpy(np.float64)
+    return ObjectiveIntel(hours * 60.0, np.maximum(believed, 0.0), present)
 
 
 def replay_from_results_dir(root: str | Path, rep: int) -> ReplayData:
@@ -211,4 +245,5 @@ def replay_from_results_dir(root: str | Path, rep: int) -> ReplayData:
         air_units=air,
         partial=manifest.get("status") != "complete",
         seen=seen,
+        intel=_intel(root, rep, [s.id for s in meta.sides], [o.id for o in objectives]),
     )

@@ -129,6 +129,36 @@ class EventLog:
 
 
 @dataclass(frozen=True)
+class ObjectiveIntel:
+    """Hourly samples of what each side believes is on each objective, and what is there.
+
+    ``times`` (samples,) minutes after the start, increasing; ``believed[k, s, o]`` the enemy
+    men side ``s`` believes are on objective ``o`` (the engine's estimate conditional orders
+    are weighed against); ``present[k, s, o]`` the men of side ``s`` actually there.
+    """
+
+    times: npt.NDArray[np.float64]
+    believed: npt.NDArray[np.float64]
+    present: npt.NDArray[np.float64]
+
+    def __post_init__(self) -> None:
+        times = np.asarray(self.times, dtype=np.float64)
+        if times.ndim != 1 or times.size == 0 or np.any(np.diff(times) <= 0):
+            raise InputError("intel.times", "at least one sample, times strictly increasing")
+        shape = np.asarray(self.believed).shape
+        if len(shape) != 3 or shape[0] != times.size:
+            raise InputError(
+                "intel.believed", f"an array shaped ({times.size}, sides, objectives)", shape
+            )
+        for name in ("believed", "present"):
+            arr = np.asarray(getattr(self, name), dtype=np.float64)
+            if arr.shape != shape:
+                raise InputError(f"intel.{name}", f"an array shaped {shape}", arr.shape)
+            if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+                raise InputError(f"intel.{name}", "finite numbers of men >= 0")
+
+
+@dataclass(frozen=True)
 class ReplayData:
     """One replication for ``build_replay``; arrays are shaped (frames, units) or (frames, objs)."""
 
@@ -155,6 +185,8 @@ class ReplayData:
     partial: bool = False
     seen: npt.NDArray[np.bool_] | None = None
     """``seen[f, s, u]``: side ``s`` knows where unit ``u`` is at frame ``f`` (fog of war)."""
+    intel: ObjectiveIntel | None = None
+    """Each side's belief about the enemy on each objective, hourly (the fog view shows it)."""
 
     def __post_init__(self) -> None:
         times = np.asarray(self.times, dtype=np.float64)
@@ -186,6 +218,13 @@ class ReplayData:
                 "frames.seen", f"an array shaped ({n_f}, {len(self.sides)}, {n_u})",
                 np.asarray(self.seen).shape,
             )  # fmt: skip
+        if self.intel is not None:
+            shape = np.asarray(self.intel.believed).shape
+            if shape[1:] != (len(self.sides), len(self.objectives)):
+                raise InputError(
+                    "intel.believed", f"(samples, {len(self.sides)}, {len(self.objectives)})",
+                    shape,
+                )  # fmt: skip
         n_ev = np.asarray(self.events.t).shape[0]
         if n_ev:
             for name in ("source", "target"):

@@ -17,7 +17,7 @@ import numpy.typing as npt
 from matplotlib.image import imsave
 
 from kriegsspiel.report.html import asset, data_uri, esc, page, script_json
-from kriegsspiel.report.replay_data import EVENT_KINDS, ReplayData, ReplayUnit
+from kriegsspiel.report.replay_data import EVENT_KINDS, ObjectiveIntel, ReplayData, ReplayUnit
 
 
 def _b64(values: npt.ArrayLike, dtype: str) -> str:
@@ -45,6 +45,16 @@ def _unit(u: ReplayUnit, side_index: dict[str, int]) -> dict[str, Any]:
 
 def _small_int(n: int) -> str:
     return "u1" if n <= 255 else "u2"
+
+
+def _intel(intel: ObjectiveIntel) -> dict[str, Any]:
+    """Hourly beliefs and truth, (samples, sides, objectives) sample-major, whole men."""
+    return {
+        "n": int(np.asarray(intel.times).shape[0]),
+        "t": _b64(intel.times, "f8"),
+        "believed": _b64(np.rint(intel.believed), "f4"),
+        "present": _b64(np.rint(intel.present), "f4"),
+    }
 
 
 def replay_payload(data: ReplayData) -> dict[str, Any]:
@@ -91,6 +101,7 @@ def replay_payload(data: ReplayData) -> dict[str, Any]:
         ],
         "holder": _b64(holder, "i1"),
         "seen": None if data.seen is None else _b64(data.seen, "u1"),
+        "intel": None if data.intel is None else _intel(data.intel),
         "eventKinds": list(EVENT_KINDS),
         "events": {
             "n": int(np.asarray(ev.t).shape[0]),

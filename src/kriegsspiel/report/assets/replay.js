@@ -23,6 +23,13 @@
   // SEEN[(f * nS + s) * nU + u]: side s knows where unit u is at frame f (fog of war)
   const SEEN = D.seen ? decode(D.seen, Uint8Array) : null;
   const nS = D.sides.length;
+  // Hourly samples: BELIEVED[(k * nS + s) * nO + o] the enemy men side s believes are on
+  // objective o; PRESENT[...] the men of side s actually there (the engine's estimate and truth)
+  const INTEL = D.intel ? {
+    t: decode(D.intel.t, Float64Array),
+    believed: decode(D.intel.believed, Float32Array),
+    present: decode(D.intel.present, Float32Array),
+  } : null;
   const EV = {
     t: decode(D.events.t, Float64Array), kind: decode(D.events.kind, Uint8Array),
     src: decode(D.events.src, Int32Array), dst: decode(D.events.dst, Int32Array),
@@ -44,6 +51,7 @@
   const state = { t: tStart, playing: false, speed: 60, selected: -1, last: 0, view: -1 };
   const view = { scale: 1, ox: 0, oy: 0, fitted: false };
   const drawn = []; // screen positions of drawn units, for clicks
+  const intelDrawn = []; // the force labels drawn on the objectives now
   const ghosts = []; // units drawn only where the viewing side last saw them
 
   // ---- time -------------------------------------------------------------------------------
@@ -75,6 +83,48 @@
     }
     return lo;
   }
+  // Last intelligence sample at or before t (-1: none yet).
+  function intelAt(t) {
+    if (!INTEL) return -1;
+    let lo = 0, hi = INTEL.t.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (INTEL.t[mid] <= t) lo = mid + 1; else hi = mid;
+    }
+    return lo - 1;
+  }
+  // What objective o shows about the forces on it at sample k: in a side's view the enemy men
+  // the side believes are there, in the view of all units the men of each side truly there.
+  // Parts of the map label ({text, color}; the numbers in their side's colour) and the panel's
+  // line (side names written out); null before the first sample.
+  function intelText(o, k) {
+    if (k < 0) return null;
+    if (state.view >= 0) {
+      const text = "believed " + men(INTEL.believed[(k * nS + state.view) * nO + o]) +
+        " enemy men";
+      return { parts: [{ text: text, color: sideColor(state.view) }], panel: text };
+    }
+    const n = D.sides.map((_, i) => men(INTEL.present[(k * nS + i) * nO + o]));
+    const parts = [{ text: "true ", color: "#1a1a1a" }];
+    n.forEach((v, i) => {
+      if (i) parts.push({ text: " · ", color: "#1a1a1a" });
+      parts.push({ text: v, color: sideColor(i) });
+    });
+    return { parts: parts, panel: "true: " + D.sides.map((s, i) => s.name + " " + n[i])
+      .join(" · ") };
+  }
+  // One line of differently coloured parts, centred on x.
+  function labelParts(parts, x, y) {
+    ctx.font = "700 11px system-ui, sans-serif";
+    const widths = parts.map((p) => ctx.measureText(p.text).width);
+    let left = x - widths.reduce((a, b) => a + b, 0) / 2;
+    parts.forEach((p, i) => {
+      label(p.text, left, y, { size: 11, weight: "700", color: p.color, align: "left" });
+      left += widths[i];
+    });
+  }
+  const men = (v) => Math.round(v).toLocaleString("en");
+
   function lowerEvent(t) {
     let lo = 0, hi = EV.t.length;
     while (lo < hi) {
@@ -353,10 +403,17 @@
       const k = lastSeen(u, f);
       if (k >= 0) ghost(u, k);
     }
+    const k = intelAt(t);
+    intelDrawn.length = 0;
     for (let o = 0; o < nO; o++) {
       const ob = D.objectives[o];
-      label(ob.name, sx(ob.x), sy(ob.y) + Math.max(6, ob.r * view.scale) + 10,
-        { size: 12, weight: "700", color: "#1a1a1a" });
+      const below = sy(ob.y) + Math.max(6, ob.r * view.scale) + 10;
+      label(ob.name, sx(ob.x), below, { size: 12, weight: "700", color: "#1a1a1a" });
+      const text = intelText(o, k);
+      if (text) {
+        labelParts(text.parts, sx(ob.x), below + 14);
+        intelDrawn.push(text.parts.map((p) => p.text).join(""));
+      }
     }
     drawScale();
     updatePanel(t, f);
@@ -380,8 +437,9 @@
     const sw = document.createElement("span"); sw.className = "swatch";
     const name = document.createElement("span"); name.textContent = ob.name + ": ";
     const who = document.createElement("strong");
-    li.append(sw, name, who); objList.append(li);
-    return { sw: sw, who: who };
+    const intel = document.createElement("span"); intel.className = "intel";
+    li.append(sw, name, who, intel); objList.append(li);
+    return { sw: sw, who: who, intel: intel };
   });
   const pick = $("pick");
   D.units.forEach((u, i) => {
@@ -436,6 +494,8 @@
       const h = HOLD[f * nO + o];
       objItems[o].who.textContent = h >= 0 ? D.sides[h].name : "contested / nobody";
       objItems[o].sw.style.background = h >= 0 ? sideColor(h) : "#bbbbbb";
+      const text = intelText(o, intelAt(t));
+      objItems[o].intel.textContent = text ? " · " + text.panel : "";
     }
     const n = lowerEvent(t + 1e-9);
     const counts = [0, 0, 0];
@@ -544,6 +604,8 @@
     // units drawn now, by side index (ghosts, the last-seen outlines, are not counted)
     drawnBySide: () => D.sides.map((_, i) => drawn.filter((d) => D.units[d.u].side === i).length),
     ghosts: () => ghosts.length,
+    // the force labels drawn on the objectives ("believed N enemy men" or "true N · M")
+    objectiveLabels: () => intelDrawn.slice(),
     view: () => state.view,
     unitScreen: (u) => {
       const p = unitAt(u, state.t);
