@@ -7,7 +7,13 @@ block's first one, never on a row of a battle in the block. So an army's effects
 earlier record only. Prints accuracy and Brier score on the decisive forecast battles for the
 shipped model, the same model without army names, and "the attacker wins" (the training share).
 
-    python benchmarks/evidence_time_ordered.py
+    python benchmarks/evidence_time_ordered.py              # a refit per battle (minutes)
+    python benchmarks/evidence_time_ordered.py --block 25   # quick look, staler fits
+
+Measured (commit of the army effects, defaults): 344 decisive battles; army effects 72.1 %
+(Brier 0.196), the same model without army names 64.2 % (0.223), the attacker wins 65.1 %
+(0.230). With ``--block 25`` the latest battles of a war are missing from the fits and the
+army effects score 66.0 % (0.212): much of their gain comes from the recent record.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ def main() -> None:
     """Run the time-ordered forecast and print the scores."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--burn-in", type=int, default=150, help="battles never forecast")
-    parser.add_argument("--block", type=int, default=25, help="battles per refit")
+    parser.add_argument("--block", type=int, default=1, help="battles per refit")
     args = parser.parse_args()
 
     table = cdb90.load()

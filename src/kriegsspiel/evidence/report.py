@@ -253,8 +253,10 @@ def model_markdown(model: EvidenceModel, scores: dict[str, Any] | None = None) -
         "- The cross-validation is by battle, not by time: a nation-in-war effect learns from "
         "the other battles of the same war, later ones included, which a forecaster before the "
         "battle would not have. `python benchmarks/evidence_time_ordered.py` fits on earlier "
-        "battles only; there the army effects gain less (its output is the honest forecast "
-        "figure). The project's 133 withheld CDB90 battles are the other honest check.",
+        "battles only (a refit per battle): measured, 72.1 % (Brier 0.196) on the 344 "
+        "decisive battles after the first 150, against 64.2 % for the same model without army "
+        'names and 65.1 % for "the attacker wins"; refitting only every 25 battles, 66.0 %. '
+        "The project's 133 withheld CDB90 battles are the other honest check.",
         "- The logistic-regression baseline is solved to convergence (Newton's method, since "
         "the army effects came in); its earlier 63.7 % came from an optimiser that stopped "
         "early; converged, it overfits rare code levels.",
