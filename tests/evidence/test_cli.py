@@ -4,7 +4,9 @@ import pandas as pd
 import pytest
 
 from kriegsspiel.datasets.cdb90 import _read_csv
+from kriegsspiel.evidence.army_effects_doc import army_effects_csv, army_effects_markdown
 from kriegsspiel.evidence.inputs import INPUT_COLUMNS
+from kriegsspiel.evidence.model import default_model
 
 
 @pytest.fixture
@@ -108,3 +110,6 @@ def test_validate_all_writes_the_scoreboard(run_cli, monkeypatch, tmp_path, scor
     assert "| iwojima" not in md and "| mape | 0.5 |" in md
     assert f"{scores['winner']['model']['accuracy']:.1%}" in md
     assert (tmp_path / "evidence-model.md").read_text().startswith("# The evidence model")
+    w = default_model().winner
+    assert (tmp_path / "army-effects.md").read_text() == army_effects_markdown(w)
+    assert (tmp_path / "army-effects.csv").read_text() == army_effects_csv(w)

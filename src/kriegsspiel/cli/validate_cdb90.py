@@ -11,6 +11,7 @@ import typer
 
 from kriegsspiel.cli._app import emit_json, validate_app
 from kriegsspiel.errors import KriegsspielError
+from kriegsspiel.evidence.army_effects_doc import army_effects_csv, army_effects_markdown
 from kriegsspiel.evidence.crossval import DEFAULT_SEED, cross_validate
 from kriegsspiel.evidence.model import default_model
 from kriegsspiel.evidence.report import cdb90_markdown, model_markdown, scoreboard_markdown
@@ -20,6 +21,14 @@ def _write(folder: Path, name: str, text: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_text(text, encoding="utf-8")
     typer.echo(f"wrote {folder / name}", err=True)
+
+
+def _write_model_docs(folder: Path, scores: dict[str, Any]) -> None:
+    """evidence-model.md and the complete army-effect tables of the shipped model."""
+    model = default_model()
+    _write(folder, "evidence-model.md", model_markdown(model, scores))
+    _write(folder, "army-effects.md", army_effects_markdown(model.winner))
+    _write(folder, "army-effects.csv", army_effects_csv(model.winner))
 
 
 def _validate_iwojima() -> dict[str, Any]:
@@ -37,14 +46,14 @@ def validate_cdb90(
     folds: Annotated[int, typer.Option(min=2, max=50, help="Number of folds.")] = 10,
     seed: Annotated[int, typer.Option(help="Seed of the fold assignment.")] = DEFAULT_SEED,
     out: Annotated[
-        Path | None, typer.Option(help="Write evidence-model.md (coefficients, scores) here.")
+        Path | None, typer.Option(help="Write evidence-model.md and army-effects.md/.csv here.")
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
     """Cross-validate the evidence model and its baselines on the CDB90 battles."""
     scores = cross_validate(k=folds, seed=seed)
     if out is not None:
-        _write(out, "evidence-model.md", model_markdown(default_model(), scores))
+        _write_model_docs(out, scores)
     if json_out:
         emit_json(scores)
     else:
@@ -55,7 +64,9 @@ def validate_cdb90(
 def validate_all(
     out: Annotated[
         Path | None,
-        typer.Option(help="Write scoreboard.md, scoreboard.json and evidence-model.md here."),
+        typer.Option(
+            help="Write scoreboard.md/.json, evidence-model.md, army-effects.md/.csv here."
+        ),
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
@@ -69,7 +80,7 @@ def validate_all(
     if out is not None:
         _write(out, "scoreboard.json", json.dumps(board, indent=2, allow_nan=False) + "\n")
         _write(out, "scoreboard.md", markdown)
-        _write(out, "evidence-model.md", model_markdown(default_model(), cdb90))
+        _write_model_docs(out, cdb90)
     if json_out:
         emit_json(board)
     else:

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from kriegsspiel.evidence.armies import NATION_ALIASES
+from kriegsspiel.evidence.army_effects_doc import md_cell
 from kriegsspiel.evidence.features import CONDITIONS, SECOND_ORDER
 from kriegsspiel.evidence.model import (
     EFFECT_CV_FOLDS,
@@ -78,7 +79,7 @@ def _effect_rows(w: WinnerModel, keys: list[str]) -> list[str]:
         j = first + w.effects.index(key)
         u = float(w.coef[j])
         n = w.effect_battles[w.effects.index(key)]
-        lines.append(f"| {key} | {n} | {u:+.2f} | {_se(w.cov, j):.2f} | {np.exp(u):.2f} |")
+        lines.append(f"| {md_cell(key)} | {n} | {u:+.2f} | {_se(w.cov, j):.2f} | {np.exp(u):.2f} |")
     return lines
 
 
@@ -104,6 +105,9 @@ def _army_tables(w: WinnerModel) -> list[str]:
         "",
         "Army names become keys by their first word (CDB90's nation prefix), with these "
         f"spellings merged: {aliases}.",
+        "",
+        f"All {len(w.effects)} keys with their battles, effect and s.e.: "
+        "[army-effects.md](army-effects.md) (CSV: [army-effects.csv](army-effects.csv)).",
     ]
 
 
