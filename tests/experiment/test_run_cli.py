@@ -104,7 +104,7 @@ def test_serial_dask_and_process_pool_runs_are_bit_identical(tmp_path: Path) -> 
     dask = _run(tmp_path / "dask", "--workers", "2")
     pool = _run(tmp_path / "pool", "--processes", "--workers", "2")
     with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=":0"
     ) as cluster:
         existing = _run(tmp_path / "existing", "--scheduler", cluster.scheduler_address)
     assert dask.manifest["backend"] == {"kind": "dask", "workers": 2}

@@ -54,7 +54,7 @@ def test_backends_and_worker_counts_give_identical_bits(battle: BlockTask, tmp_p
     pool1 = _run(battle, tmp_path / "pool1", Backend("processes", 1))
     pool2 = _run(battle, tmp_path / "pool2", Backend("processes", 2))
     with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=":0"
     ) as cl:
         dask = _run(battle, tmp_path / "dask", Backend.choose(scheduler=cl.scheduler_address))
     reference = serial.arrow()

@@ -127,7 +127,7 @@ def _client(backend: Backend) -> tuple[Any, Any]:
             n_workers=backend.workers,
             threads_per_worker=1,
             processes=backend.dask_processes,
-            dashboard_address=None,
+            dashboard_address=":0",  # None still binds 8787 (dask/distributed#8136)
             silence_logs=logging.ERROR,
         )
         return dist.Client(cluster), cluster
