@@ -30,7 +30,7 @@ The ratios of a repeat are measured within that repeat; with ``--repeats`` the s
 their medians. The 1-minute load average before each run is printed: on a machine where other
 jobs run the ratios understate what two idle cores give.
 
-    python benchmarks/bench_backends.py [--workload aggregate] [--reps 240000] [--block 5000]
+    python benchmarks/bench_backends.py [--workload aggregate] [--reps 480000] [--block 5000]
     python benchmarks/bench_backends.py --workload khasan [--reps 200] [--block 25]
 """
 
@@ -51,7 +51,7 @@ from kriegsspiel.experiment.engine_adapter import scenario_task
 
 SEED = 1
 GOAL = 1.8
-DEFAULTS = {"aggregate": (240_000, 5000), "khasan": (200, 25)}
+DEFAULTS = {"aggregate": (480_000, 5000), "khasan": (200, 25)}
 CONFIGS = {
     "serial": Backend(),
     "processes x1": Backend("processes", 1),
