@@ -119,17 +119,25 @@ def _distributed() -> Any:
     return importlib.import_module("distributed")
 
 
+_WORKER_ENVIRON = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+"""Dask's default MALLOC_TRIM_THRESHOLD_=65536 also freezes glibc's mmap threshold at 128 KiB,
+so every larger numpy temporary is mapped and unmapped anew: a Khasan block of 100 page-faulted
+2.9 million times and took 18.2 s instead of 12.5 s. Local workers leave malloc at its default.
+"""
+
+
 def _client(backend: Backend) -> tuple[Any, Any]:
     dist = _distributed()
 
     if backend.scheduler is None:
-        cluster = dist.LocalCluster(
-            n_workers=backend.workers,
-            threads_per_worker=1,
-            processes=backend.dask_processes,
-            dashboard_address=":0",  # None still binds 8787 (dask/distributed#8136)
-            silence_logs=logging.ERROR,
-        )
+        with importlib.import_module("dask").config.set(_WORKER_ENVIRON):
+            cluster = dist.LocalCluster(
+                n_workers=backend.workers,
+                threads_per_worker=1,
+                processes=backend.dask_processes,
+                dashboard_address=":0",  # None still binds 8787 (dask/distributed#8136)
+                silence_logs=logging.ERROR,
+            )
         return dist.Client(cluster), cluster
     try:
         return dist.Client(backend.scheduler, timeout=CONNECT_TIMEOUT_S), None
