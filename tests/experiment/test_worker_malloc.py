@@ -1,4 +1,4 @@
-"""Local Dask workers keep glibc's malloc defaults (Dask's trim setting slows numpy code)."""
+"""Local Dask workers keep glibc's malloc defaults and run no profiler (both slow numpy code)."""
 
 from __future__ import annotations
 
@@ -20,4 +20,5 @@ def test_local_dask_workers_do_not_trim_malloc(
         backend=Backend("dask", 1), progress=False,
     )  # fmt: skip
     assert list(res.frame()["malloc_trim"]) == ["", ""]
+    assert not res.frame()["profiler"].any()  # no stack sampling every 10 ms in the workers
     assert "MALLOC_TRIM_THRESHOLD_" not in os.environ  # nor is this process's environment changed

@@ -119,10 +119,14 @@ def _distributed() -> Any:
     return importlib.import_module("distributed")
 
 
-_WORKER_ENVIRON = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+_WORKER_ENVIRON = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+    "distributed.worker.profile.enabled": False,
+}
 """Dask's default MALLOC_TRIM_THRESHOLD_=65536 also freezes glibc's mmap threshold at 128 KiB,
 so every larger numpy temporary is mapped and unmapped anew: a Khasan block of 100 page-faulted
 2.9 million times and took 18.2 s instead of 12.5 s. Local workers leave malloc at its default.
+Nor do they run Dask's statistical profiler (a stack sample every 10 ms) on the work.
 """
 
 
