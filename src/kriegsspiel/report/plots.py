@@ -33,6 +33,14 @@ _RANGE = "#f2c14e"
 _RC: Any = {"svg.fonttype": "path", "svg.hashsalt": "kriegsspiel"}
 
 
+def _say(fig: Figure, message: str) -> Figure:
+    """``fig`` showing only ``message`` (nothing to plot)."""
+    ax = fig.add_subplot()
+    ax.text(0.5, 0.5, message, ha="center", va="center")
+    ax.set_axis_off()
+    return fig
+
+
 def _datenum(iso: str) -> float:
     """Matplotlib's date number (days since 1970-01-01) of a local ISO time."""
     return float((pd.Timestamp(iso) - pd.Timestamp("1970-01-01")) / pd.Timedelta(days=1))
@@ -98,10 +106,7 @@ def plot_control(data: ReportData, objectives: list[str] | None = None) -> Figur
     chosen = [c for c in data.control if objectives is None or c.objective in objectives]
     fig = Figure(figsize=(9, 1.9 * max(1, len(chosen)) + 0.6), layout="constrained")
     if not chosen:
-        ax = fig.add_subplot()
-        ax.text(0.5, 0.5, "no control data in these results", ha="center", va="center")
-        ax.set_axis_off()
-        return fig
+        return _say(fig, "no control data in these results")
     axes = fig.subplots(len(chosen), 1, sharex=True, squeeze=False)[:, 0]
     for ax, series in zip(axes, chosen, strict=True):
         _draw_control(ax, data, series)
@@ -174,10 +179,7 @@ def plot_losses(data: ReportData) -> Figure:
         layout="constrained",
     )
     if not sides:
-        ax = fig.add_subplot()
-        ax.text(0.5, 0.5, "no loss data in these results", ha="center", va="center")
-        ax.set_axis_off()
-        return fig
+        return _say(fig, "no loss data in these results")
     axes = fig.subplots(len(metrics), len(sides), squeeze=False)
     shown: dict[str, Artist] = {}
     for i, metric in enumerate(metrics):
@@ -221,10 +223,7 @@ def plot_fog(data: ReportData) -> Figure:
     beliefs = data.beliefs
     fig = Figure(figsize=(10, 2.3 * max(1, len(beliefs)) + 0.6), layout="constrained")
     if not beliefs:
-        ax = fig.add_subplot()
-        ax.text(0.5, 0.5, "no intelligence data in these results", ha="center", va="center")
-        ax.set_axis_off()
-        return fig
+        return _say(fig, "no intelligence data in these results")
     axes = fig.subplots(len(beliefs), 2, sharex=True, squeeze=False,
                         gridspec_kw={"width_ratios": (3, 2)})  # fmt: skip
     colors = {s.id: s.color for s in data.scenario.sides}
