@@ -58,6 +58,7 @@ def write_dem(
     nodata: str | None = None,
     drop: Sequence[int] = (),
     extratags: Sequence[tuple[int, str, int, Any, bool]] = (),
+    compression: str | None = None,
 ) -> str:
     """Write ``heights`` (row 0 north) with its tiepoint at (west, north); return the SHA-256.
 
@@ -73,7 +74,7 @@ def write_dem(
         tags.append((42113, "s", 0, nodata, False))
     tags = [t for t in tags if t[0] not in drop]
     fixed = [(c, d, len(v) if n == 0 and d == "H" else n, v, w) for c, d, n, v, w in tags]
-    tifffile.imwrite(path, heights, extratags=[*fixed, *extratags])
+    tifffile.imwrite(path, heights, extratags=[*fixed, *extratags], compression=compression)
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -227,7 +228,7 @@ def test_the_dem_replaces_the_built_elevation_and_outside_falls_back(tmp_path: P
 
 
 def _lzw(path: Path) -> None:
-    """Mark an uncompressed little-endian TIFF as LZW-compressed (tag 259 := 5)."""
+    """Mark an uncompressed little-endian TIFF as LZW-compressed (tag 259 := 5): a bad stream."""
     raw = bytearray(path.read_bytes())
     ifd = struct.unpack_from("<I", raw, 4)[0]
     for i in range(struct.unpack_from("<H", raw, ifd)[0]):
@@ -235,6 +236,19 @@ def _lzw(path: Path) -> None:
         if struct.unpack_from("<H", raw, entry)[0] == 259:
             struct.pack_into("<H", raw, entry + 8, 5)
     path.write_bytes(bytes(raw))
+
+
+@pytest.mark.parametrize("compression", ["lzw", "deflate", "packbits"])
+def test_compressed_files_read_as_the_uncompressed_one(tmp_path: Path, compression: str) -> None:
+    z = np.arange(600, dtype=np.float32).reshape(20, 30) / 10.0
+    args = (LON0 - 0.02, LAT0 + 0.01, 0.0015, 0.001)
+    plain, packed = tmp_path / "plain.tif", tmp_path / "packed.tif"
+    write_dem(plain, z, *args)
+    write_dem(packed, z, *args, compression=compression)
+    assert packed.read_bytes() != plain.read_bytes()  # really compressed
+    a, b = read_geotiff(plain.read_bytes()), read_geotiff(packed.read_bytes())
+    np.testing.assert_array_equal(a.heights, b.heights)
+    assert (a.lon0, a.lat0, a.dlon, a.dlat) == (b.lon0, b.lat0, b.dlon, b.dlat)
 
 
 def _small(path: Path, **kw: Any) -> str:
@@ -261,7 +275,7 @@ def _small(path: Path, **kw: Any) -> str:
             "ModelTransformation",
         ),
         (lambda p: tifffile.imwrite(p, np.zeros((5, 5, 3), np.uint8)), "single band"),
-        (lambda p: (_small(p), _lzw(p)), "imagecodecs"),
+        (lambda p: (_small(p), _lzw(p)), r"a readable GeoTIFF file \(.*LZW"),
         (lambda p: _small(p, nodata="none"), "numeric GDAL_NODATA"),
     ],
 )
