@@ -173,13 +173,11 @@ def control_from_summary(
     return tuple(out)
 
 
-def _stored_parts(root: Path, table: str = MAIN_TABLE) -> tuple[pa.Table | None, int]:
+def _stored(results: Results, table: str = MAIN_TABLE) -> pa.Table | None:
     """One table of every finished block, each part checked against its block's marker."""
-    results = Results.open(root, partial=True)
     if not results.blocks or table not in results.tables:
-        return None, 0
-    joined = results.arrow(table)
-    return joined, joined.num_rows
+        return None
+    return results.arrow(table)
 
 
 def control_from_table(
@@ -261,15 +259,16 @@ def from_results_dir(root: str | Path) -> ReportData:
     scenario = _load_scenario(manifest, notes)
     meta = meta_from_scenario(scenario) if scenario else _meta_without_scenario(manifest, summary)
     record = recorded_losses(scenario) if scenario else {}
-    table, stored = _stored_parts(root)
-    hourly, _ = _stored_parts(root, "control")
+    results = Results.open(root, partial=True)
+    table = _stored(results)
+    stored = table.num_rows if table is not None else 0
+    hourly = _stored(results, "control")
     names = {o.id: o.name for o in scenario.objectives} if scenario else {}
     if hourly is not None and meta.start:
         control = control_from_table(hourly, meta, names)
     else:
         control = control_from_summary(summary, meta, names)
-    intel, _ = _stored_parts(root, "intel")
-    conditions, _ = _stored_parts(root, "conditions")
+    intel, conditions = _stored(results, "intel"), _stored(results, "conditions")
     beliefs = beliefs_from_table(intel, meta) if intel is not None and meta.start else ()
     orders = orders_from_table(conditions, meta) if conditions is not None else ()
     planned = int(manifest.get("replications", 0) or 0)
