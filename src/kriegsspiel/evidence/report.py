@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from kriegsspiel.evidence.armies import NATION_ALIASES
-from kriegsspiel.evidence.army_effects_doc import md_cell
+from kriegsspiel.evidence.army_effects_doc import ArmyEffect, army_effects, md_cell
 from kriegsspiel.evidence.features import CONDITIONS, SECOND_ORDER
 from kriegsspiel.evidence.model import (
     EFFECT_CV_FOLDS,
@@ -69,26 +69,26 @@ TOP_WAR_EFFECTS = 20
 MIN_NATION_BATTLES = 5
 
 
-def _effect_rows(w: WinnerModel, keys: list[str]) -> list[str]:
+def _effect_rows(effects: list[ArmyEffect]) -> list[str]:
     lines = [
         "| army key | battles | effect u | s.e. | odds factor e^u |",
         "|---|---:|---:|---:|---:|",
     ]
-    first = len(w.names)
-    for key in keys:
-        j = first + w.effects.index(key)
-        u = float(w.coef[j])
-        n = w.effect_battles[w.effects.index(key)]
-        lines.append(f"| {md_cell(key)} | {n} | {u:+.2f} | {_se(w.cov, j):.2f} | {np.exp(u):.2f} |")
+    for r in effects:
+        lines.append(
+            f"| {md_cell(r.key)} | {r.battles} | {r.effect:+.2f} | {r.se:.2f} "
+            f"| {np.exp(r.effect):.2f} |"
+        )
     return lines
 
 
 def _army_tables(w: WinnerModel) -> list[str]:
-    counts = dict(zip(w.effects, w.effect_battles, strict=True))
-    nations = [k for k in w.effects if " in " not in k and counts[k] >= MIN_NATION_BATTLES]
-    in_war = [k for k in w.effects if " in " in k]
-    nations.sort(key=w.effect, reverse=True)
-    in_war.sort(key=lambda k: abs(w.effect(k)), reverse=True)
+    by_key = {r.key: r for r in army_effects(w)}
+    rows = [by_key[key] for key in w.effects]
+    nations = [r for r in rows if not r.war and r.battles >= MIN_NATION_BATTLES]
+    in_war = [r for r in rows if r.war]
+    nations.sort(key=lambda r: r.effect, reverse=True)
+    in_war.sort(key=lambda r: abs(r.effect), reverse=True)
     aliases = ", ".join(f"{a} -> {b}" for a, b in NATION_ALIASES.items())
     return [
         f"{len(w.effects)} army keys were fitted with penalty {w.effect_penalty} × sum of "
@@ -96,12 +96,12 @@ def _army_tables(w: WinnerModel) -> list[str]:
         f"{MIN_NATION_BATTLES} battles, by effect (a nation's effect applies in every war; "
         "positive favours the side it fights on):",
         "",
-        *_effect_rows(w, nations),
+        *_effect_rows(nations),
         "",
         f"The {min(TOP_WAR_EFFECTS, len(in_war))} largest nation-in-war effects (added to the "
         "nation's):",
         "",
-        *_effect_rows(w, in_war[:TOP_WAR_EFFECTS]),
+        *_effect_rows(in_war[:TOP_WAR_EFFECTS]),
         "",
         "Army names become keys by their first word (CDB90's nation prefix), with these "
         f"spellings merged: {aliases}.",
