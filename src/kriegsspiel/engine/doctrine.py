@@ -49,7 +49,7 @@ from kriegsspiel.engine.arrays import (
     BattleArrays,
 )
 from kriegsspiel.engine.distances import within
-from kriegsspiel.engine.fire import Contacts, Environment, firer_factor
+from kriegsspiel.engine.fire import Contacts, Environment, firer_factor, strength_fraction
 from kriegsspiel.engine.state import State
 from kriegsspiel.engine.trace import Decision, Trace
 
@@ -147,10 +147,7 @@ def combat_power(arr: BattleArrays, st: State, weather: int) -> FloatArray:
     attacking one the weather's attack factor; times its side's combat effectiveness value.
     """
     p, ter = arr.params, arr.terrain
-    share = arr.vehicle_fp_share[None, :]
-    men = st.men / np.maximum(arr.men0, 1e-9)
-    veh = np.where(arr.vehicles0 > 0, st.veh_op / np.maximum(arr.vehicles0, 1e-9), 0.0)
-    frac = (1.0 - share) * men + share * veh
+    frac = strength_fraction(arr, st)
     r, c = ter.cell(st.x, st.y)
     cls = ter.cover[r, c]
     fire = np.where((arr.utype == TANK)[None, :], ter.factors[cls, 5], ter.factors[cls, 2])
@@ -240,9 +237,7 @@ def _front_share(arr: BattleArrays, st: State, mask: BoolArray, fights: IntArray
     behind and add nothing, so each of its units there counts at capacity / men (at most 1).
     A tank counts with its crew.
     """
-    tank = (arr.utype == TANK)[None, :]
-    men = np.where(tank, st.veh_op * np.maximum(arr.crew, 1.0)[None, :], st.men)
-    share = mask * (men[:, :, None] / np.maximum(fights, 1))
+    share = mask * (st.personnel(arr)[:, :, None] / np.maximum(fights, 1))
     out = np.ones_like(share)
     for s in range(arr.n_sides):
         own = arr.side == s

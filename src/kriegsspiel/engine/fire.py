@@ -57,12 +57,14 @@ __all__ = [
     "firer_factor",
     "indirect_fire",
     "resolve",
+    "strength_fraction",
 ]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
+_ALL = slice(None)
 _LOS_SAMPLES = 8
 _EYE_M = 2.0
 
@@ -252,7 +254,13 @@ def _terrain(arr: BattleArrays, st: State, b: IntArray, j: IntArray, kind: int) 
     return out
 
 
-def _strength_fraction(arr: BattleArrays, st: State, b: IntArray, u: IntArray) -> FloatArray:
+def strength_fraction(
+    arr: BattleArrays, st: State, b: IntArray | slice = _ALL, u: IntArray | slice = _ALL
+) -> FloatArray:
+    """Share of its full firepower a unit has left: men and vehicles by their share of its OLI.
+
+    For the pairs ``(b, u)``; by default for every replication and unit, ``(B, U)``.
+    """
     share = arr.vehicle_fp_share[u]
     men = st.men[b, u] / np.maximum(arr.men0[u], 1e-9)
     veh = np.where(arr.vehicles0[u] > 0, st.veh_op[b, u] / np.maximum(arr.vehicles0[u], 1e-9), 0)
@@ -265,7 +273,7 @@ def firer_factor(
 ) -> FloatArray:
     """Strength, suppression, morale and light factors common to every kind of fire."""
     p = arr.params
-    f = _strength_fraction(arr, st, b, u) * (1.0 - np.minimum(st.supp[b, u], 1.0))
+    f = strength_fraction(arr, st, b, u) * (1.0 - np.minimum(st.supp[b, u], 1.0))
     f = f * np.where(st.broken[b, u], p.morale_floor, 1.0)
     if env.night:
         f = f * p.night_fire
@@ -335,7 +343,7 @@ def resolve(arr: BattleArrays, st: State, fire: Fire, con: Contacts, env: Enviro
     if not (fire.z > 0).any():
         return out
     tank = (arr.utype == TANK)[None, :]
-    x = np.where(tank, st.veh_op * np.maximum(arr.crew, 1.0)[None, :], st.men)
+    x = st.personnel(arr)
     fighting = (fire.z > 0) | (con.target >= 0) | (con.soft >= 0)
     # the whole force of a battle area where some unit fights is engaged (CDB90 counts the
     # committed force, not only the sub-units that see the enemy at the moment)
@@ -408,7 +416,7 @@ def cev_factor(
 
 
 def direct_fire(arr: BattleArrays, st: State, con: Contacts, env: Environment, out: Fire) -> None:
-    """Aimed fire of every unit at its targets (square law).
+    """Aim every unit's direct fire at its targets (losses follow in :func:`resolve`).
 
     When a unit's nearest enemy is armour, its weapons that can penetrate it fire at it and the
     rest fire at the nearest other enemy; otherwise everything fires at the nearest enemy.
@@ -510,7 +518,7 @@ def indirect_fire(
     prog_xy: FloatArray,
     out: Fire,
 ) -> FloatArray:
-    """Artillery fire (linear law); return rounds fired per (B, U).
+    """Aim the guns' indirect fire (losses follow in :func:`resolve`); return rounds per (B, U).
 
     A gun in a fire programme shells the enemy nearest the programme's aim point (if within
     the area radius); otherwise it fires at the enemy nearest to it that some unit of its side
@@ -580,7 +588,7 @@ def air_strikes(
     air_oli: FloatArray,
     out: Fire,
 ) -> None:
-    """Bombing by air units flying ``sorties[u]`` this step at ``air_xy[u]`` (linear law).
+    """Aim the bombs of air units flying ``sorties[u]`` this step at ``air_xy[u]``.
 
     ``air_oli[u]`` is the OLI of one sortie's bomb load. The strike hits the enemy nearest its
     aim point if within the area radius. Fog grounds every sortie (the weather air factor is

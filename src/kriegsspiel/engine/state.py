@@ -79,6 +79,11 @@ class State:
         """Fighting strength: vehicles for tank units, men for the others."""
         return np.where(arr.utype == TANK, self.veh_op, self.men)
 
+    def personnel(self, arr: BattleArrays) -> FloatArray:
+        """Men, a tank unit's counted as the crews of its operational vehicles."""
+        crews: FloatArray = self.veh_op * np.maximum(arr.crew, 1.0)[None, :]
+        return np.where(arr.utype == TANK, crews, self.men)
+
     def alive(self, arr: BattleArrays) -> BoolArray:
         """Units on the map with strength left."""
         return self.arrived & (self.strength(arr) > 0)
