@@ -48,22 +48,22 @@ TRACE_TABLES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-def _table(root: Path, name: str, rep: int) -> pd.DataFrame | None:
-    results = Results.open(root, partial=True)
+def _table(results: Results, name: str, rep: int) -> pd.DataFrame | None:
     if name not in results.tables:
         return None
     table = results.arrow(name)
     missing = [c for c in TRACE_TABLES[name] if c not in table.column_names]
     if missing:
-        raise KriegsspielError(f"{root}: table {name!r} lacks column(s) {', '.join(missing)}")
+        raise KriegsspielError(
+            f"{results.root}: table {name!r} lacks column(s) {', '.join(missing)}"
+        )
     extra = [c for c in table.column_names if name == "unit_trace" and c.startswith("seen_by_")]
     frame = table.select([*TRACE_TABLES[name], *extra]).to_pandas()
     return pd.DataFrame(frame[frame["replication"] == rep])
 
 
-def _traced(root: Path) -> str:
+def _traced(results: Results) -> str:
     """Which replications of the run have a per-unit trace, in words."""
-    results = Results.open(root, partial=True)
     if "unit_trace" not in results.tables:
         return "this run has no per-unit trace (tables/unit_trace/)"
     column = results.arrow("unit_trace").column("replication").to_numpy()
@@ -111,8 +111,8 @@ def _seen(
     return np.stack([np.nan_to_num(w) > 0.5 for w in wide], axis=1)
 
 
-def _events(root: Path, rep: int, ids: list[str]) -> EventLog:
-    frame = _table(root, "fire", rep)
+def _events(results: Results, rep: int, ids: list[str]) -> EventLog:
+    frame = _table(results, "fire", rep)
     if frame is None or frame.empty:
         return EventLog.empty()
     frame = frame[frame["kind"].isin(EVENT_KINDS)].sort_values("t_min", kind="stable")
@@ -128,9 +128,11 @@ def _events(root: Path, rep: int, ids: list[str]) -> EventLog:
     )
 
 
-def _intel(root: Path, rep: int, sides: list[str], objectives: list[str]) -> ObjectiveIntel | None:
+def _intel(
+    results: Results, rep: int, sides: list[str], objectives: list[str]
+) -> ObjectiveIntel | None:
     """Hourly beliefs and truth per side and objective; None without the table or objectives."""
-    frame = _table(root, "intel_objectives", rep)
+    frame = _table(results, "intel_objectives", rep)
     if frame is None or frame.empty or not objectives:
         return None
     cube = []
@@ -142,7 +144,7 @@ def _intel(root: Path, rep: int, sides: list[str], objectives: list[str]) -> Obj
         values = wide.reindex(columns=full).to_numpy(np.float64)
         if np.isnan(values).any():
             raise KriegsspielError(
-                f"{root}: table 'intel_objectives' of replication {rep} lacks some side, "
+                f"{results.root}: table 'intel_objectives' of replication {rep} lacks some side, "
                 "objective or hour"
             )
         cube.append(values.reshape(len(wide.index), len(sides), len(objectives)))
@@ -169,10 +171,11 @@ def replay_from_results_dir(root: str | Path, rep: int) -> ReplayData:
     scenario = _load_scenario(manifest, notes)
     if scenario is None:
         raise KriegsspielError(f"{root}: the replay needs the run's scenario ({notes[-1]})")
-    trace = _table(root, "unit_trace", rep)
+    results = Results.open(root, partial=True)
+    trace = _table(results, "unit_trace", rep)
     if trace is None or trace.empty:
         raise KriegsspielError(
-            f"{root}: replication {rep} was not traced for replay; {_traced(root)}"
+            f"{root}: replication {rep} was not traced for replay; {_traced(results)}"
         )
     meta = meta_from_scenario(scenario)
     ground = [u for u in scenario.units if u.type != "air"]
@@ -213,7 +216,7 @@ def replay_from_results_dir(root: str | Path, rep: int) -> ReplayData:
         radius = obj.radius_m.value if obj.radius_m is not None else 150.0
         objectives.append(ReplayObjective(obj.id, obj.name, float(ox), float(oy), radius))
     holder = np.full((times.size, len(objectives)), -1, dtype=np.int64)
-    held = _table(root, "control", rep)
+    held = _table(results, "control", rep)
     if held is not None and not held.empty:
         side_index = {s.id: float(i) for i, s in enumerate(meta.sides)}
         held = held.assign(
@@ -240,10 +243,10 @@ def replay_from_results_dir(root: str | Path, rep: int) -> ReplayData:
         orders=_order_names(orders, {o.id: o.name or o.id for o in scenario.objectives}) or ("",),
         objectives=tuple(objectives),
         holder=holder,
-        events=_events(root, rep, ids),
+        events=_events(results, rep, ids),
         features=features,
         air_units=air,
         partial=manifest.get("status") != "complete",
         seen=seen,
-        intel=_intel(root, rep, [s.id for s in meta.sides], [o.id for o in objectives]),
+        intel=_intel(results, rep, [s.id for s in meta.sides], [o.id for o in objectives]),
     )
