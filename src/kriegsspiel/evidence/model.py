@@ -286,13 +286,8 @@ class EvidenceModel:
             ("att", self.attacker, base_att, att),
             ("def", self.defender, base_def, dfn),
         ):
-            z = np.column_stack(
-                [
-                    forces["log_days"],
-                    second_order(forces, side).to_numpy(dtype=float),
-                    conds.to_numpy(dtype=float),
-                ]
-            )
+            # the daily Helmbold rate carries columns 0-2 of the design; duration and the rest
+            z = model.design(side, forces, conds)[:, 3:]
             log_med = np.log10(base) + z @ model.coef[3:]
             for name, shift in (
                 ("median", 0.0),
