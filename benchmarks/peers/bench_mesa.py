@@ -74,6 +74,7 @@ from kriegsspiel.engine.arrays import (
     A_HOLD,
     A_WITHDRAW,
     AIR,
+    ARRIVE_RADIUS_SHARE,
     FOOT,
     MOVING_ACTIONS,
     P_ATTACKING,
@@ -246,7 +247,7 @@ class Unit(mesa.Agent):  # type: ignore[misc]
             ours = m.last_holder[o] == self.side
             d_obj = math.hypot(self.x - cx, self.y - cy)
             inside = d_obj <= radius
-            near_centre = d_obj <= max(radius * 0.3, ARRIVE_M)
+            near_centre = d_obj <= max(radius * ARRIVE_RADIUS_SHARE, ARRIVE_M)
         at_target = near_centre if o >= 0 else to_go <= ARRIVE_M
         withdrawn = going and to_go <= ARRIVE_M and self.action == A_WITHDRAW
         attacking = going and self.action != A_WITHDRAW

@@ -18,6 +18,7 @@ from kriegsspiel.terrain.movement import MoveField
 
 __all__ = [
     "ACTIONS",
+    "ARRIVE_RADIUS_SHARE",
     "MOBILITIES",
     "POSTURES",
     "TYPES",
@@ -42,6 +43,9 @@ FOOT, TRACKED, WHEELED = 0, 1, 2
 P_MOVING, P_ATTACKING, P_DEFENDING, P_DUG_IN, P_RESERVE, P_WITHDRAWING = range(6)
 A_HOLD, A_ADVANCE, A_ASSAULT, A_DIG_IN, A_WITHDRAW, A_COUNTER, A_MOVE = range(7)
 MOVING_ACTIONS = (A_ADVANCE, A_ASSAULT, A_WITHDRAW, A_COUNTER, A_MOVE)
+
+ARRIVE_RADIUS_SHARE = 0.3
+"""A unit sent to an objective has arrived within this share of its radius from the centre."""
 
 COVER_FACTORS = ("casualty", "defence", "infantry", "artillery", "air", "tanks", "advance")
 """Columns of :attr:`TerrainArrays.factors` (QJM terrain factors, see the library)."""

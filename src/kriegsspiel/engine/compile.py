@@ -28,6 +28,7 @@ from scipy import ndimage
 from kriegsspiel.engine.arrays import (
     ACTIONS,
     AIR,
+    ARRIVE_RADIUS_SHARE,
     COVER_FACTORS,
     FOOT,
     MOBILITIES,
@@ -103,7 +104,6 @@ _POSTURE = {
     "dug_in": P_DUG_IN,
     "reserve": P_RESERVE,
 }
-_ARRIVE_RADIUS_SHARE = 0.3
 _TERRAINS: dict[str, Terrain] = {}
 _TERRAIN_CACHE = 2
 
@@ -559,7 +559,7 @@ def _events(
                 u = unit_of[uid]
                 fld = -1
                 if not math.isnan(x) and not stays:
-                    r = radius * _ARRIVE_RADIUS_SHARE
+                    r = radius * ARRIVE_RADIUS_SHARE
                     fld = fields.get((x, y), r, int(mobility[u]), sc.units[u].side)
                 tx, ty = (math.nan, math.nan) if stays else (x, y)
                 orders.append((k, u, action, tx, ty, obj, fld, until, thr, cobj, g))

@@ -37,6 +37,7 @@ from kriegsspiel.engine.arrays import (
     A_HOLD,
     A_WITHDRAW,
     AIR,
+    ARRIVE_RADIUS_SHARE,
     FOOT,
     MOVING_ACTIONS,
     P_ATTACKING,
@@ -115,6 +116,15 @@ def _men_on_objectives(arr: BattleArrays, st: State, alive: BoolArray) -> FloatA
     side_onehot = np.zeros((arr.n_units, arr.n_sides))
     side_onehot[np.arange(arr.n_units), arr.side] = 1.0
     out: FloatArray = np.einsum("buo,us->bso", men, side_onehot)
+    return out
+
+
+def _enemy_on_objectives(arr: BattleArrays, st: State, alive: BoolArray) -> FloatArray:
+    """Enemy men inside each objective as each side would count them: (B, S, O)."""
+    men = _men_on_objectives(arr, st, alive)
+    out = np.zeros_like(men)
+    for s in range(arr.n_sides):
+        out[:, s, :] = men[:, [t for t in range(arr.n_sides) if t != s], :].sum(axis=1)
     return out
 
 
@@ -430,19 +440,29 @@ def intel_picture(
     step) observes ``(B, S)``; without ``con`` none.
     """
     alive = st.alive(arr)
-    truth = _men_on_objectives(arr, st, alive)  # (B, S, O)
+    enemy_true = _enemy_on_objectives(arr, st, alive)
     ground = alive & (arr.utype != AIR)[None, :]
     seen = ground & con.observed if con is not None else np.zeros_like(ground)
-    enemy_true = np.zeros(st.believed.shape)
     units = np.zeros((st.reps, arr.n_sides), dtype=np.int64)
     observed = np.zeros((st.reps, arr.n_sides), dtype=np.int64)
     for s in range(arr.n_sides):
         enemy = arr.side != s
-        enemy_true[:, s, :] = truth[:, [t for t in range(arr.n_sides) if t != s], :].sum(axis=1)
         units[:, s] = ground[:, enemy].sum(axis=1)
         observed[:, s] = seen[:, enemy].sum(axis=1)
     believed: FloatArray = st.believed.copy()
     return believed, enemy_true, units, observed
+
+
+def _decision(arr: BattleArrays, st: State, row: int, met: BoolArray, k: int) -> Decision:
+    """The record of conditional order ``row`` weighed at step ``k`` (``met`` per replication)."""
+    ev = arr.events
+    own, believed = believed_forces(arr, st, row)
+    side = int(arr.side[ev.order_unit[row]])
+    cobj, threshold = int(ev.order_cond_objective[row]), float(ev.order_threshold[row])
+    there = _enemy_on_objectives(arr, st, st.alive(arr))[:, side, :]
+    truth = there.sum(axis=1) if cobj < 0 else there[:, cobj]
+    group = int(ev.order_group[row])
+    return Decision(k, group, side, cobj, threshold, own, believed, truth, met.copy())
 
 
 def events(arr: BattleArrays, st: State, rng: np.random.Generator, k: int, trace: Trace) -> None:
@@ -467,15 +487,7 @@ def events(arr: BattleArrays, st: State, rng: np.random.Generator, k: int, trace
         group = int(ev.order_group[row])
         if not np.isnan(ev.order_threshold[row]) and group not in weighed:
             weighed.add(group)
-            own, believed = believed_forces(arr, st, int(row))
-            side = int(arr.side[ev.order_unit[row]])
-            cobj, threshold = int(ev.order_cond_objective[row]), float(ev.order_threshold[row])
-            enemy = [t for t in range(arr.n_sides) if t != side]
-            there = _men_on_objectives(arr, st, st.alive(arr))[:, enemy, :].sum(axis=1)
-            truth = there.sum(axis=1) if cobj < 0 else there[:, cobj]
-            trace.decisions.append(
-                Decision(k, group, side, cobj, threshold, own, believed, truth, met.copy())
-            )
+            trace.decisions.append(_decision(arr, st, int(row), met, k))
         _set_order(arr, st, int(row), met, k)
         mask = np.zeros(st.men.shape, dtype=bool)
         mask[:, ev.order_unit[row]] = met
@@ -552,7 +564,7 @@ def behave(
         ours = has_obj & (last == arr.side[None, :])
         d_obj = np.hypot(st.x - arr.obj_center[obj, 0], st.y - arr.obj_center[obj, 1])
         inside = has_obj & (d_obj <= arr.obj_radius[obj])
-        near_centre = d_obj <= np.maximum(arr.obj_radius[obj] * 0.3, _ARRIVE_M)
+        near_centre = d_obj <= np.maximum(arr.obj_radius[obj] * ARRIVE_RADIUS_SHARE, _ARRIVE_M)
     else:
         contested = holder = last = ours = inside = near_centre = np.zeros(to_go.shape, bool)
     # arrival: at the target (near an objective's centre), or inside an objective one's own side
