@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from kriegsspiel.errors import KriegsspielError
@@ -42,7 +41,7 @@ from kriegsspiel.report.data import (
     ScenarioMeta,
     Side,
 )
-from kriegsspiel.report.fog_adapter import beliefs_from_table, orders_from_table
+from kriegsspiel.report.fog_adapter import beliefs_from_table, hour_times, orders_from_table
 
 RESULTS_FORMAT = "kriegsspiel-results/1"
 _FORMAT_RE = re.compile(r"kriegsspiel-results/(\d+)")
@@ -188,7 +187,6 @@ def control_from_table(
     Hour ``h`` is ``h`` hours after the scenario's local start.
     """
     frame = table.select(["replication", "hour", "objective", "holder"]).to_pandas()
-    start = pd.Timestamp(meta.start)
     out = []
     for objective, group in frame.groupby("objective", sort=False):
         hours = np.sort(group["hour"].unique())
@@ -197,9 +195,7 @@ def control_from_table(
             for side in meta.sides
         ]
         fractions = np.column_stack([sh.reindex(hours).to_numpy(np.float64) for sh in shares])
-        times = tuple(
-            (start + pd.Timedelta(hours=int(h))).strftime("%Y-%m-%dT%H:%M") for h in hours
-        )
+        times = hour_times(meta, hours)
         name = names.get(str(objective), str(objective))
         out.append(ControlSeries(str(objective), name, times, fractions))
     return tuple(out)

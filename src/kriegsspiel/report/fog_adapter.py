@@ -14,6 +14,7 @@ Hour ``h`` is ``h`` hours after the scenario's local start (as for the ``control
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,7 @@ import pyarrow.compute as pc
 from kriegsspiel.errors import KriegsspielError
 from kriegsspiel.report.data import BeliefSeries, ConditionalOrder, FloatArray, ScenarioMeta
 
-__all__ = ["beliefs_from_table", "orders_from_table"]
+__all__ = ["beliefs_from_table", "hour_times", "orders_from_table"]
 
 _LEVELS = (0.05, 0.5, 0.95)
 _INTEL_COLUMNS = ("replication", "hour", "side", "believed_enemy", "true_enemy", "enemy_units",
@@ -37,6 +38,12 @@ def _columns(table: pa.Table, name: str, columns: tuple[str, ...]) -> pa.Table:
     if missing:
         raise KriegsspielError(f"the {name!r} table lacks columns {', '.join(missing)}")
     return table.select(list(columns))
+
+
+def hour_times(meta: ScenarioMeta, hours: Iterable[int]) -> tuple[str, ...]:
+    """Local ISO times (``YYYY-MM-DDTHH:MM``) of hours counted from the scenario's start."""
+    start = pd.Timestamp(meta.start)
+    return tuple((start + pd.Timedelta(hours=int(h))).strftime("%Y-%m-%dT%H:%M") for h in hours)
 
 
 def _quantiles(cube: FloatArray) -> FloatArray:
@@ -79,10 +86,7 @@ def beliefs_from_table(table: pa.Table, meta: ScenarioMeta) -> tuple[BeliefSerie
         mean = np.nanmean(share, axis=0)
     band = _quantiles(share)
     detected = np.stack([mean, band[0], band[2]])  # (3, H, S)
-    start = pd.Timestamp(meta.start)
-    times = tuple(
-        (start + pd.Timedelta(hours=h)).strftime("%Y-%m-%dT%H:%M") for h in range(shape[1])
-    )
+    times = hour_times(meta, range(shape[1]))
     present = np.unique(side)
     return tuple(
         BeliefSeries(ids[s], times, believed[:, :, s].T, true[:, :, s].T, detected[:, :, s].T)
