@@ -98,7 +98,7 @@ def test_validate_cdb90_json_reports_goals(run_cli):
 def test_validate_all_writes_the_scoreboard(run_cli, monkeypatch, tmp_path, scores):
     # Iwo Jima belongs to another module: stand in for it; CDB90 scores come from the session
     monkeypatch.setattr(
-        "kriegsspiel.cli.validate_cdb90._validate_iwojima", lambda: {"law": "square", "mape": 0.5}
+        "kriegsspiel.cli.validate_cdb90.validate_iwojima", lambda: {"law": "square", "mape": 0.5}
     )
     monkeypatch.setattr("kriegsspiel.cli.validate_cdb90.cross_validate", lambda: scores)
     code, out, _ = run_cli("validate", "all", "--out", str(tmp_path), "--json")

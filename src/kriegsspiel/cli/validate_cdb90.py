@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,11 +9,11 @@ from typing import Annotated, Any
 import typer
 
 from kriegsspiel.cli._app import emit_json, validate_app
-from kriegsspiel.errors import KriegsspielError
 from kriegsspiel.evidence.army_effects_doc import army_effects_csv, army_effects_markdown
 from kriegsspiel.evidence.crossval import DEFAULT_SEED, cross_validate
 from kriegsspiel.evidence.model import default_model
 from kriegsspiel.evidence.report import cdb90_markdown, model_markdown, scoreboard_markdown
+from kriegsspiel.validation.iwojima import validate_iwojima
 
 
 def _write(folder: Path, name: str, text: str) -> None:
@@ -29,16 +28,6 @@ def _write_model_docs(folder: Path, scores: dict[str, Any]) -> None:
     _write(folder, "evidence-model.md", model_markdown(model, scores))
     _write(folder, "army-effects.md", army_effects_markdown(model.winner))
     _write(folder, "army-effects.csv", army_effects_csv(model.winner))
-
-
-def _validate_iwojima() -> dict[str, Any]:
-    """Run ``kriegsspiel.validation.iwojima.validate_iwojima`` (the Iwo Jima validation)."""
-    try:
-        module = importlib.import_module("kriegsspiel.validation.iwojima")
-    except ModuleNotFoundError:
-        raise KriegsspielError("validate all: the Iwo Jima validation is not installed") from None
-    result: dict[str, Any] = module.validate_iwojima()
-    return result
 
 
 @validate_app.command("cdb90")
@@ -72,7 +61,7 @@ def validate_all(
 ) -> None:
     """Run every validation (Iwo Jima, CDB90) and print the scoreboard."""
     typer.echo("validating Iwo Jima ...", err=True)
-    iwojima = _validate_iwojima()
+    iwojima = validate_iwojima()
     typer.echo("cross-validating on CDB90 ...", err=True)
     cdb90 = cross_validate()
     board: dict[str, Any] = {"iwojima": iwojima, "cdb90": cdb90}
