@@ -57,6 +57,11 @@ def split_override(item: str) -> tuple[str, str]:
     raise InputError(f"--set {item}", "key.path=value")
 
 
+def override_pairs(items: Iterable[str]) -> list[tuple[str, Any]]:
+    """``"key.path=value"`` strings as ``(key path, value)`` pairs (values parsed as TOML)."""
+    return [(key, parse_value(raw)) for key, raw in map(split_override, items)]
+
+
 def parse_value(text: str) -> Any:
     """A TOML value, ``none`` for None, or else the text itself as a string."""
     if text.strip() == "none":
@@ -162,13 +167,7 @@ def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any] | Iterable[
     ``"units[3].men=20"`` (values as TOML). Bad paths raise InputError; results that do not
     validate raise ScenarioError naming the key path.
     """
-    pairs: list[tuple[str, Any]] = []
-    if isinstance(overrides, Mapping):
-        pairs = list(overrides.items())
-    else:
-        for item in overrides:
-            key, raw = split_override(item)
-            pairs.append((key, parse_value(raw)))
+    pairs = list(overrides.items()) if isinstance(overrides, Mapping) else override_pairs(overrides)
     if len(pairs) > MAX_OVERRIDES:
         raise InputError("--set", f"at most {MAX_OVERRIDES} overrides", len(pairs))
     data = scenario.model_dump(mode="json")

@@ -8,7 +8,7 @@ in sorted key-path order, to the scenario without its what-ifs.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kriegsspiel.errors import InputError
 from kriegsspiel.scenario.problems import Loc, ScenarioError
@@ -27,17 +27,6 @@ def whatif(scenario: Scenario, name: str) -> WhatIf:
     return scenario.whatifs[name]
 
 
-def override_pairs(entry: WhatIf) -> list[tuple[str, Any]]:
-    """The what-if's overrides as ``(key path, value)`` pairs (values parsed as TOML)."""
-    from kriegsspiel.scenario.overrides import parse_value, split_override
-
-    pairs = []
-    for item in entry.overrides or ():
-        key, raw = split_override(item)
-        pairs.append((key, parse_value(raw)))
-    return pairs
-
-
 def variant(scenario: Scenario, name: str) -> Scenario:
     """The scenario that what-if ``name`` runs: the overrides applied, or the named scenario."""
     entry = whatif(scenario, name)
@@ -45,10 +34,10 @@ def variant(scenario: Scenario, name: str) -> Scenario:
         from kriegsspiel.scenario.loader import load
 
         return load(entry.scenario)
-    from kriegsspiel.scenario.overrides import apply_overrides
+    from kriegsspiel.scenario.overrides import apply_overrides, override_pairs
 
     base = scenario.model_copy(update={"whatifs": {}})
-    return apply_overrides(base, dict(sorted(override_pairs(entry))))
+    return apply_overrides(base, dict(sorted(override_pairs(entry.overrides or ()))))
 
 
 def _check_overrides(sc: Scenario, name: str, entry: WhatIf, out: Found) -> None:
