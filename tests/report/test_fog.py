@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from meeting_run import positions_known_run
 from report_synthetic import XSS, report_data
 from typer.testing import CliRunner
 
@@ -20,7 +21,6 @@ from kriegsspiel.report.adapters import from_results_dir
 from kriegsspiel.report.data import BeliefSeries, ConditionalOrder, ReportData, Side
 from kriegsspiel.report.plots import plot_fog
 from kriegsspiel.report.report_page import fmt, report_html
-from kriegsspiel.scenario import resolve
 
 REPS = 40
 # (the backslash joins two lines: a TOML inline table must stay on one line)
@@ -41,19 +41,7 @@ source = "FM"
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The meeting with Red knowing Blue's positions and a second, conditional push at 08:00."""
-    root = tmp_path_factory.mktemp("fog")
-    text = resolve("example-meeting").read_text(encoding="utf-8")
-    red = '[sides.red]\nname = "Red"\n'
-    assert red in text
-    text = text.replace(red, red + "intel = { positions_known = true }\n") + ORDER
-    scenario = root / "meeting.toml"
-    scenario.write_text(text, encoding="utf-8")
-    out = root / "run"
-    args = ["run", str(scenario), "--reps", str(REPS), "--seed", "2", "--out", str(out),
-            "--quiet", "--workers", "1"]  # fmt: skip
-    result = CliRunner().invoke(app, args)
-    assert result.exit_code == 0, result.output
-    return out
+    return positions_known_run(tmp_path_factory.mktemp("fog"), reps=REPS, seed=2, extra=ORDER)
 
 
 def test_conditional_orders_are_counted_from_the_stored_table(run: Path) -> None:

@@ -12,34 +12,21 @@ from typing import Any
 
 import numpy as np
 import pytest
+from meeting_run import positions_known_run
 from report_synthetic import SIDES, XSS, replay_data
-from typer.testing import CliRunner
 
-from kriegsspiel.cli import app
 from kriegsspiel.errors import InputError
 from kriegsspiel.experiment import Results
 from kriegsspiel.report.data import Side
 from kriegsspiel.report.replay_adapter import replay_from_results_dir
 from kriegsspiel.report.replay_data import ObjectiveIntel, ReplayData
 from kriegsspiel.report.replay_page import replay_html, write_replay
-from kriegsspiel.scenario import resolve
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three runs of the meeting with Red knowing Blue's positions (its estimate has an error)."""
-    root = tmp_path_factory.mktemp("beliefs")
-    text = resolve("example-meeting").read_text(encoding="utf-8")
-    red = '[sides.red]\nname = "Red"\n'
-    assert red in text
-    scenario = root / "meeting.toml"
-    scenario.write_text(text.replace(red, red + "intel = { positions_known = true }\n"), "utf-8")
-    out = root / "run"
-    args = ["run", str(scenario), "--reps", "3", "--seed", "4", "--out", str(out),
-            "--quiet", "--workers", "1"]  # fmt: skip
-    result = CliRunner().invoke(app, args)
-    assert result.exit_code == 0, result.output
-    return out
+    return positions_known_run(tmp_path_factory.mktemp("beliefs"), reps=3, seed=4)
 
 
 @pytest.fixture(scope="module")
