@@ -154,17 +154,22 @@ def _main(arr: BattleArrays, st: State, trace: Trace) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
+def _along(values: Any, axis: int, shape: tuple[int, ...]) -> Any:
+    """``values`` laid along ``axis`` of an array of ``shape``, repeated over the rest, flat."""
+    index: list[slice | None] = [None] * len(shape)
+    index[axis] = slice(None)
+    return np.broadcast_to(np.asarray(values)[tuple(index)], shape).ravel()
+
+
 def _series(arr: BattleArrays, trace: Trace, first: int) -> pd.DataFrame:
-    h, b, s = trace.killed.shape
-    rep = np.broadcast_to(np.arange(first, first + b)[None, :, None], (h, b, s))
-    hour = np.broadcast_to(np.arange(h)[:, None, None], (h, b, s))
-    side = np.broadcast_to(np.arange(s)[None, None, :], (h, b, s))
+    h, b, _ = shape = trace.killed.shape
+    hour = _along(np.arange(h), 0, shape)
     times = np.array([arr.time_of(int(k)).isoformat(timespec="minutes") for k in trace.hour_steps])
     cols: dict[str, Any] = {
-        "replication": rep.ravel(),
-        "hour": hour.ravel(),
-        "time": times[hour.ravel()],
-        "side": np.array(arr.side_ids, dtype=object)[side.ravel()],
+        "replication": _along(np.arange(first, first + b), 1, shape),
+        "hour": hour,
+        "time": times[hour],
+        "side": _along(np.array(arr.side_ids, dtype=object), 2, shape),
     }
     for t, name in enumerate(TYPES):
         cols[f"men_{name}"] = trace.men[:, :, :, t].ravel()
@@ -177,16 +182,13 @@ def _series(arr: BattleArrays, trace: Trace, first: int) -> pd.DataFrame:
 
 
 def _control(arr: BattleArrays, trace: Trace, first: int) -> pd.DataFrame:
-    h, b, o = trace.control.shape
-    rep = np.broadcast_to(np.arange(first, first + b)[None, :, None], (h, b, o))
-    hour = np.broadcast_to(np.arange(h)[:, None, None], (h, b, o))
-    obj = np.broadcast_to(np.arange(o)[None, None, :], (h, b, o))
+    h, b, _ = shape = trace.control.shape
     names = np.array([*arr.side_ids, ""], dtype=object)
     return pd.DataFrame(
         {
-            "replication": rep.ravel(),
-            "hour": hour.ravel(),
-            "objective": np.array(arr.objective_ids, dtype=object)[obj.ravel()],
+            "replication": _along(np.arange(first, first + b), 1, shape),
+            "hour": _along(np.arange(h), 0, shape),
+            "objective": _along(np.array(arr.objective_ids, dtype=object), 2, shape),
             "holder": names[trace.control.ravel()],
         }
     )
@@ -209,17 +211,12 @@ def _events(arr: BattleArrays, trace: Trace, first: int) -> pd.DataFrame:
 
 
 def _intel(arr: BattleArrays, trace: Trace, first: int) -> pd.DataFrame:
-    h, b, s = trace.believed.shape
-    shape = (h, b, s)
+    h, b, _ = shape = trace.believed.shape
     return pd.DataFrame(
         {
-            "replication": np.broadcast_to(
-                np.arange(first, first + b)[None, :, None], shape
-            ).ravel(),
-            "hour": np.broadcast_to(np.arange(h)[:, None, None], shape).ravel(),
-            "side": np.array(arr.side_ids, dtype=object)[
-                np.broadcast_to(np.arange(s)[None, None, :], shape).ravel()
-            ],
+            "replication": _along(np.arange(first, first + b), 1, shape),
+            "hour": _along(np.arange(h), 0, shape),
+            "side": _along(np.array(arr.side_ids, dtype=object), 2, shape),
             "believed_enemy": trace.believed.ravel(),
             "true_enemy": trace.enemy_true.ravel(),
             "enemy_units": trace.enemy_units.ravel(),
@@ -229,20 +226,13 @@ def _intel(arr: BattleArrays, trace: Trace, first: int) -> pd.DataFrame:
 
 
 def _intel_objectives(arr: BattleArrays, trace: Trace, first: int) -> pd.DataFrame:
-    h, t, s, o = trace.objective_believed.shape
-    shape = (h, t, s, o)
-
-    def axis(values: Any, i: int) -> Any:
-        index: list[slice | None] = [None] * 4
-        index[i] = slice(None)
-        return np.broadcast_to(np.asarray(values)[tuple(index)], shape).ravel()
-
+    h, t, _, _ = shape = trace.objective_believed.shape
     return pd.DataFrame(
         {
-            "replication": axis(np.arange(first, first + t), 1),
-            "hour": axis(np.arange(h), 0),
-            "side": axis(np.array(arr.side_ids, dtype=object), 2),
-            "objective": axis(np.array(arr.objective_ids, dtype=object), 3),
+            "replication": _along(np.arange(first, first + t), 1, shape),
+            "hour": _along(np.arange(h), 0, shape),
+            "side": _along(np.array(arr.side_ids, dtype=object), 2, shape),
+            "objective": _along(np.array(arr.objective_ids, dtype=object), 3, shape),
             "believed_enemy": trace.objective_believed.ravel(),
             "true_enemy": trace.objective_true.ravel(),
         }
@@ -284,9 +274,9 @@ def _unit_trace(arr: BattleArrays, fr: Frames, first: int) -> pd.DataFrame:
     f = np.flatnonzero(fr.recorded)
     t, g = fr.traced, fr.units.size
     shape = (f.size, t, g)
-    frame = np.broadcast_to(f[:, None, None], shape).ravel()
-    rep = np.broadcast_to(np.arange(first, first + t)[None, :, None], shape).ravel()
-    unit = np.broadcast_to(fr.units[None, None, :], shape).ravel()
+    frame = _along(f, 0, shape)
+    rep = _along(np.arange(first, first + t), 1, shape)
+    unit = _along(fr.units, 2, shape)
     targets = np.array(["", *arr.objective_ids], dtype=object)
     orders = np.array([f"{a} {o}".strip() for a in ACTIONS for o in targets], dtype=object)
     seen = {
