@@ -178,6 +178,11 @@ def _observed(s: SideSeries, on: Target) -> FloatArray | None:
     return s.strength if on == "strength" else s.cumulative_losses
 
 
+def _observed_days(series: EngagementSeries, on: Target, start: int, stop: int) -> list[FloatArray]:
+    """Observed target values on days ``start..stop`` for each side that has them."""
+    return [obs[start - 1 : stop] for s in series.sides if (obs := _observed(s, on)) is not None]
+
+
 def _model_quantity(s: SideSeries, strength: FloatArray, on: Target) -> FloatArray:
     if on == "strength":
         return strength
@@ -219,7 +224,7 @@ class _Problem:
 
     def observed(self, start: int, stop: int) -> list[FloatArray]:
         """Observed target values on days ``start..stop`` for each observed side."""
-        return [np.asarray(_observed(s, self.on))[start - 1 : stop] for s in self.sides]
+        return _observed_days(self.series, self.on, start, stop)
 
     def residuals(self, theta: FloatArray) -> FloatArray:
         try:
@@ -456,11 +461,13 @@ def _select(series: EngagementSeries, on: Target, n: int) -> Selection:
             pred = problem.predict(problem.params(theta), o + h)
             folds.append(goodness(problem.observed(o + 1, o + h), [p[o:] for p in pred]))
         scores[name] = _mean(folds)
-    base = []
-    for o in origins:
-        sub = _truncate(series, o + h)
-        obs = _Problem(sub, get_law("square"), on, o + h).observed(o + 1, o + h)
-        base.append(goodness(obs, persistence_forecast(sub, on, o)))
+    base = [
+        goodness(
+            _observed_days(series, on, o + 1, o + h),
+            [p[:h] for p in persistence_forecast(series, on, o)],
+        )
+        for o in origins
+    ]
     winner = min(scores, key=lambda k: (scores[k].mape, len(get_law(k).shape_params)))
     return Selection(winner, origins, h, scores, _mean(base))
 
@@ -472,19 +479,3 @@ def _mean(folds: list[Goodness]) -> Goodness:
         float(np.mean([f.mape for f in folds])),
         sum(f.n for f in folds),
     )
-
-
-def _truncate(series: EngagementSeries, n: int) -> EngagementSeries:
-    """The series cut to days ``1..n``."""
-
-    def cut(s: SideSeries) -> SideSeries:
-        return SideSeries(
-            s.name,
-            s.initial,
-            None if s.strength is None else s.strength[:n],
-            None if s.losses is None else s.losses[:n],
-            s.reinforcements[:n],
-            {k: {q: v[: n + 1] for q, v in d.items()} for k, d in s.systems.items()},
-        )
-
-    return EngagementSeries(cut(series.x), cut(series.y), series.source)
