@@ -330,7 +330,7 @@ class ConditionalOrder:
     @property
     def share(self) -> float:
         """Share of runs in which the order went in."""
-        return self.fired / self.runs if self.runs else math.nan
+        return self.fired / self.runs  # __post_init__ ensures runs >= 1
 
 
 @dataclass(frozen=True)
