@@ -101,7 +101,10 @@ def dem_elevation(dem: Dem, grid: LocalGrid, base_dir: Path) -> FloatArray:
         )
     if path.stat().st_size > MAX_BYTES:
         raise InputError(f"{_FIELD}.path", f"a file of at most {MAX_BYTES} bytes", str(path))
-    data = path.read_bytes()[: MAX_BYTES + 1]
+    with path.open("rb") as file:  # at most the bound, even if the file grew since
+        data = file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{_FIELD}.path", f"a file of at most {MAX_BYTES} bytes", str(path))
     digest = hashlib.sha256(data).hexdigest()
     if dem.sha256 is None:
         raise InputError(
@@ -192,7 +195,7 @@ def resample(raster: GeoRaster, grid: LocalGrid) -> FloatArray:
     ):
         h = raster.heights[r0 + dr, c0 + dc]
         ok = np.isfinite(h) & (w > 0)
-        total += np.where(ok, w * np.where(ok, h, 0.0), 0.0)
+        total += np.where(ok, w * h, 0.0)
         weight_sum += np.where(ok, w, 0.0)
     out: FloatArray = np.full(fc.shape, np.nan)
     has = covered & (weight_sum > 0)
