@@ -29,7 +29,9 @@ Seed = Annotated[int, typer.Option(help="Seed of the run (all points share it)."
 Out = Annotated[Path, typer.Option("--out", help="Output folder (new, or --resume).")]
 BlockOpt = Annotated[int, typer.Option("--block", help="Replications per block.")]
 Sets = Annotated[list[str] | None, typer.Option("--set", help="Override key.path=value.")]
-Workers = Annotated[int | None, typer.Option(help="Start a local Dask cluster of N workers.")]
+Workers = Annotated[
+    int | None, typer.Option(help="Start a local Dask cluster of N workers (1: serial).")
+]
 Scheduler = Annotated[str | None, typer.Option(help="Use the Dask scheduler tcp://HOST:PORT.")]
 Processes = Annotated[bool, typer.Option("--processes", help="A local process pool, not Dask.")]
 Resume = Annotated[bool, typer.Option(help="Finish an interrupted run in --out.")]

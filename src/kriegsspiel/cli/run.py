@@ -39,9 +39,7 @@ def _backend(workers: int | None, scheduler: str | None, processes: bool, blocks
         raise InputError("--workers", "a whole number >= 1", workers)
     if scheduler is None and (workers is None or processes):
         n = min(workers or os.cpu_count() or 1, blocks)
-        return Backend.choose(workers=n, processes=True) if n > 1 else Backend()
-    if workers == 1:
-        return Backend()  # one worker is this process: no cluster to start
+        return Backend.choose(workers=n, processes=True)
     return Backend.choose(workers=workers, scheduler=scheduler, processes=processes)
 
 

@@ -61,7 +61,8 @@ class Backend:
         """The backend the command-line options ask for.
 
         ``scheduler`` uses an existing Dask cluster; ``workers`` starts a local Dask cluster (a
-        plain process pool with ``processes``); neither runs serially.
+        plain process pool with ``processes``); neither, or one worker (it needs no cluster),
+        runs serially in this process.
         """
         if workers is not None and workers < 1:
             raise InputError("--workers", "a whole number >= 1", workers)
@@ -73,6 +74,8 @@ class Backend:
             return cls("dask", 0, scheduler)
         if workers is None:
             return cls("processes", 1) if processes else cls()
+        if workers == 1:
+            return cls()
         return cls("processes" if processes else "dask", workers)
 
     def describe(self) -> dict[str, Any]:
