@@ -70,6 +70,17 @@ def main(folder: Path) -> None:
         ok = bound is None or (value >= bound if bound >= 0 else value <= -bound)
         met = "" if bound is None else ("yes" if ok else "**no**")
         print(f"| {name} | {target} | {100 * value:.1f} % | {met} |")
+    print()
+    print("Other points of the record (not goals of the issue; [S28], [S60]):")
+    print()
+    print("| record | simulated share |")
+    print("|---|---|")
+    for name, objectives, when in (
+        ("Japanese keep the northern crest, 7 Aug 06:00", (ZN,), "1938-08-07T06:00"),
+        ("Japanese keep Bezymyannaya, 7 Aug 06:00", (BZ,), "1938-08-07T06:00"),
+        ("Japanese keep the northern crest, 11 Aug 12:00", (ZN,), "1938-08-11T12:00"),
+    ):
+        print(f"| {name} | {100 * _share(df, objectives, when, 'japanese'):.1f} % |")
     record = [
         ("soviet", "killed_missing", "Soviet killed + missing", 792.0, 960.0),
         ("soviet", "wounded", "Soviet wounded", 2752.0, 2752.0),

@@ -51,6 +51,8 @@ SOURCES: dict[str, str] = {
     "S49": "Southland Times, 11 Aug 1938 (contemporary Japanese claims).",
     "S56": "Moshchansky I., The battles at Khalkhin Gol, 11 May - 16 September 1939.",
     "S57b": "Kotelnikov, It happened at Khasan (alternathistory.ru; the 15 July shooting).",
+    "S60": "Record of the Litvinov-Shigemitsu conversation, 13 August 1938 (Japanese troops on "
+    "the northern part of Zaozernaya after the truce).",
     "S62c": "Air fighters (memoir; 250-1,000 kg bombs loaded on 6 August).",
     "S62e": "Stoy! Propusk (border-guard history; Lt. Vinevitin).",
 }
@@ -68,7 +70,16 @@ CHECKPOINTS: tuple[Checkpoint, ...] = (
         "1938-08-06T12:00", "zaozernaya-north", "japanese", "6 Aug: N crest Japanese", "S28"
     ),
     Checkpoint("1938-08-06T12:00", "bezymyannaya", "japanese", "6 Aug: crest Japanese", "S28"),
+    # the 6 August offensive took only the southern crest: the Japanese kept the northern crest
+    # and Bezymyannaya, and left the last heights only under the truce (13-15 August)
+    *(
+        Checkpoint("1938-08-07T06:00", obj, "japanese", "7 Aug: still Japanese", "S28")
+        for obj in ("zaozernaya-north", "bezymyannaya")
+    ),
     Checkpoint("1938-08-11T12:00", "zaozernaya-south", "soviet", "ceasefire: Soviet hold", "S28"),
+    Checkpoint(
+        "1938-08-11T12:00", "zaozernaya-north", "japanese", "ceasefire: N crest Japanese", "S60"
+    ),
 )
 
 #: (side, metric) -> (recorded, low, high, sources) of the record.
