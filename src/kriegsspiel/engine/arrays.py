@@ -25,6 +25,7 @@ __all__ = [
     "BattleArrays",
     "EventTables",
     "TerrainArrays",
+    "code_table",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -43,6 +44,23 @@ FOOT, TRACKED, WHEELED = 0, 1, 2
 P_MOVING, P_ATTACKING, P_DEFENDING, P_DUG_IN, P_RESERVE, P_WITHDRAWING = range(6)
 A_HOLD, A_ADVANCE, A_ASSAULT, A_DIG_IN, A_WITHDRAW, A_COUNTER, A_MOVE = range(7)
 MOVING_ACTIONS = (A_ADVANCE, A_ASSAULT, A_WITHDRAW, A_COUNTER, A_MOVE)
+
+
+def code_table(codes: tuple[int, ...], size: int) -> BoolArray:
+    """A read-only lookup table of ``size`` codes, True at ``codes``.
+
+    ``table.take(a)`` is ``np.isin(a, codes)`` for codes in range, several times cheaper.
+    """
+    table = np.zeros(size, dtype=bool)
+    table[list(codes)] = True
+    table.flags.writeable = False
+    return table
+
+
+IS_MOVING_ACTION = code_table(MOVING_ACTIONS, len(ACTIONS))
+IS_OFFENSIVE_ACTION = code_table((A_ADVANCE, A_ASSAULT, A_COUNTER), len(ACTIONS))
+IS_ATTACKING_POSTURE = code_table((P_MOVING, P_ATTACKING), len(POSTURES))
+IS_DEFENDING_POSTURE = code_table((P_DEFENDING, P_DUG_IN, P_RESERVE), len(POSTURES))
 
 ARRIVE_RADIUS_SHARE = 0.3
 """A unit sent to an objective has arrived within this share of its radius from the centre."""

@@ -119,12 +119,13 @@ def _draw_losses(
         dis[b, u], des[b, u] = hit, burned
         st.veh_disabled += dis @ side_onehot
         st.veh_destroyed += des @ side_onehot
-    if st.veh_repair.any():
+    b, u = np.nonzero(st.veh_repair)
+    if b.size:  # a binomial of 0 trials draws nothing: the other cells need no call
         back = rng.binomial(
-            st.veh_repair.astype(np.int64), 1.0 - np.exp(-hours / p.repair_hours)
+            st.veh_repair[b, u].astype(np.int64), 1.0 - np.exp(-hours / p.repair_hours)
         ).astype(float)
-        st.veh_repair -= back
-        st.veh_op += back
+        st.veh_repair[b, u] -= back
+        st.veh_op[b, u] += back
     if men_lost.any():
         st.men -= men_lost
         killed, wounded, missing = _split(rng, men_lost @ side_onehot, arr.casualty_split)

@@ -9,14 +9,22 @@ relative margin of :data:`MARGIN` separates the clear cases from the ones settle
 ``hypot`` itself: results are bit-identical to the plain ``hypot`` formulation (tested).
 Coordinates must be finite and below 1e150 in magnitude (metres on a map); otherwise the
 helpers fall back to the plain formulation.
+
+:func:`nearest` runs as a loop compiled by numba (one pass over the pairs for the smallest
+squared distance, a second for ``hypot`` of the candidates within the margin of it), which
+needs no ``(reps, n, m)`` temporaries; ``math.hypot`` in numba and ``np.hypot`` both call the C
+library's ``hypot``, so the answers are the same to the bit.
 """
 
 from __future__ import annotations
 
+import math
+
+import numba
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["MARGIN", "Gaps", "within"]
+__all__ = ["MARGIN", "nearest", "within"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -33,67 +41,83 @@ def _tame(*values: FloatArray) -> bool:
     return all(bool((np.abs(v) < _BIG).all()) for v in values)  # False for nan and inf
 
 
-class Gaps:
-    """Offsets ``p - q`` between points ``p`` ``(B, F)`` and ``q`` ``(B, E)``, per replication.
+def nearest(
+    px: FloatArray, py: FloatArray, qx: FloatArray, qy: FloatArray, ok: BoolArray
+) -> tuple[IntArray, FloatArray]:
+    """For each ``(b, f)`` of points ``p`` ``(B, F)`` the nearest ``q[b, e]`` with ``ok[b, e]``.
 
-    ``dx[b, f, e] = px[b, f] - qx[b, e]`` (likewise ``dy``), the same subtraction the plain
-    formulation makes, so every distance returned is ``np.hypot(dx, dy)`` to the bit.
+    Exactly ``k = argmin(where(ok[:, None, :], hypot(px[:, :, None] - qx[:, None, :], ...),
+    inf), axis=2)`` and the distance there (``inf`` and ``k = 0`` when no ``e`` is allowed).
     """
-
-    def __init__(self, px: FloatArray, py: FloatArray, qx: FloatArray, qy: FloatArray) -> None:
-        self.dx: FloatArray = np.subtract(px[:, :, None], qx[:, None, :])
-        self.dy: FloatArray = np.subtract(py[:, :, None], qy[:, None, :])
-        self.exact = not _tame(px, py, qx, qy)
-        if self.exact:
-            self.d2 = np.hypot(self.dx, self.dy)
-        else:
-            self.d2 = np.multiply(self.dx, self.dx)
-            self.d2 += np.multiply(self.dy, self.dy, out=np.empty_like(self.dy))
-
-    def nearest(self, ok: BoolArray) -> tuple[IntArray, FloatArray]:
-        """For each ``(b, f)`` the nearest ``e`` with ``ok[b, e]`` and its distance.
-
-        Exactly ``k = argmin(where(ok[:, None, :], hypot(dx, dy), inf), axis=2)`` and the
-        distance there (``inf`` and ``k = 0`` when no ``e`` is allowed).
-        """
-        if self.exact:
-            plain = np.where(ok[:, None, :], self.d2, np.inf)
-            k = np.argmin(plain, axis=2)
-            return k, np.take_along_axis(plain, k[:, :, None], axis=2)[:, :, 0]
-        masked = self.d2 + np.where(ok, 0.0, np.inf)[:, None, :]
-        k = np.argmin(masked, axis=2)
-        kk = k[:, :, None]
-        best = np.take_along_axis(masked, kk, axis=2)[:, :, 0]
-        found = np.isfinite(best)
-        dx = np.take_along_axis(self.dx, kk, axis=2)[:, :, 0]
-        dy = np.take_along_axis(self.dy, kk, axis=2)[:, :, 0]
-        dist = np.hypot(dx, dy)
-        dist[~found] = np.inf
-        # rows with a runner-up within the margin: clear if every such runner-up sits at the
-        # same offset as the nearest (same hypot, and argmin keeps the first); else hypot
-        close = masked <= (np.maximum(best, _TINY) * (1.0 + MARGIN))[:, :, None]
-        b, f = np.nonzero(found & (np.count_nonzero(close, axis=2) > 1))
-        if b.size:
-            same = (self.dx[b, f] == dx[b, f, None]) & (self.dy[b, f] == dy[b, f, None])
-            unsure = (close[b, f] & ~same).any(axis=1)
-            b, f = b[unsure], f[unsure]
-        if b.size:
-            exact = np.where(ok[b], np.hypot(self.dx[b, f], self.dy[b, f]), np.inf)
-            kt = np.argmin(exact, axis=1)
-            k[b, f] = kt
-            dist[b, f] = exact[np.arange(b.size), kt]
-        return k, dist
+    k = np.zeros(px.shape, dtype=np.int64)
+    d = np.full(px.shape, np.inf)
+    if px.size == 0 or qx.shape[1] == 0:
+        return k, d
+    if not _tame(px, py, qx, qy):
+        plain = np.where(
+            ok[:, None, :],
+            np.hypot(px[:, :, None] - qx[:, None, :], py[:, :, None] - qy[:, None, :]),
+            np.inf,
+        )
+        k = np.argmin(plain, axis=2)
+        return k, np.take_along_axis(plain, k[:, :, None], axis=2)[:, :, 0]
+    c = np.ascontiguousarray
+    _nearest_loop(c(px), c(py), c(qx), c(qy), c(ok), k, d)
+    return k, d
 
 
-def within(dx: FloatArray, dy: FloatArray, r: float) -> BoolArray:
-    """Exactly ``np.hypot(dx, dy) <= r``, deciding on the squared distance where it is clear."""
-    if not r >= np.sqrt(_TINY) or not _tame(dx, dy):
+def _nearest_rows(
+    px: FloatArray,
+    py: FloatArray,
+    qx: FloatArray,
+    qy: FloatArray,
+    ok: BoolArray,
+    k: IntArray,
+    d: FloatArray,
+) -> None:
+    """The loop of :func:`nearest` for tame coordinates; writes ``k`` and ``d``."""
+    reps, n_f = px.shape
+    n_e = qx.shape[1]
+    penalty = np.empty(n_e)
+    for b in range(reps):
+        qxb, qyb = qx[b], qy[b]
+        for e in range(n_e):
+            penalty[e] = 0.0 if ok[b, e] else math.inf
+        for f in range(n_f):
+            x, y = px[b, f], py[b, f]
+            best = math.inf
+            for e in range(n_e):
+                dx, dy = x - qxb[e], y - qyb[e]
+                best = min(best, dx * dx + dy * dy + penalty[e])
+            if best == math.inf:
+                continue
+            # every e whose hypot could be the smallest is within the margin of the best
+            limit = max(best, _TINY) * (1.0 + MARGIN)
+            for e in range(n_e):
+                dx, dy = x - qxb[e], y - qyb[e]
+                if dx * dx + dy * dy + penalty[e] <= limit:
+                    h = math.hypot(dx, dy)
+                    if h < d[b, f]:  # strict: the first of equals, as argmin
+                        d[b, f] = h
+                        k[b, f] = e
+
+
+_nearest_loop = numba.njit(cache=True, nogil=True, boundscheck=False)(_nearest_rows)
+
+
+def within(dx: FloatArray, dy: FloatArray, r: float | FloatArray) -> BoolArray:
+    """Exactly ``np.hypot(dx, dy) <= r``, deciding on the squared distance where it is clear.
+
+    ``r`` is a radius or an array of radii broadcastable against ``dx``.
+    """
+    if not bool(np.all(np.greater_equal(r, np.sqrt(_TINY)))) or not _tame(dx, dy):
         out: BoolArray = np.hypot(dx, dy) <= r
         return out
     d2 = dx * dx
     d2 += dy * dy
-    inside = d2 <= r * r * (1.0 - MARGIN)
-    unsure = ~inside & (d2 <= r * r * (1.0 + MARGIN))
+    r2 = np.multiply(r, r)
+    inside = d2 <= r2 * (1.0 - MARGIN)
+    unsure = ~inside & (d2 <= r2 * (1.0 + MARGIN))
     if unsure.any():
-        inside[unsure] = np.hypot(dx[unsure], dy[unsure]) <= r
+        inside[unsure] = (np.hypot(dx, dy) <= r)[unsure]
     return inside

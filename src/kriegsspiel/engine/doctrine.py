@@ -30,7 +30,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kriegsspiel.engine.arrays import (
-    A_ADVANCE,
     A_ASSAULT,
     A_COUNTER,
     A_DIG_IN,
@@ -39,12 +38,14 @@ from kriegsspiel.engine.arrays import (
     AIR,
     ARRIVE_RADIUS_SHARE,
     FOOT,
-    MOVING_ACTIONS,
+    IS_ATTACKING_POSTURE,
+    IS_DEFENDING_POSTURE,
+    IS_MOVING_ACTION,
+    IS_OFFENSIVE_ACTION,
     P_ATTACKING,
     P_DEFENDING,
     P_DUG_IN,
     P_MOVING,
-    P_RESERVE,
     P_WITHDRAWING,
     TANK,
     BattleArrays,
@@ -111,7 +112,7 @@ def _men_on_objectives(arr: BattleArrays, st: State, alive: BoolArray) -> FloatA
     """Men (crews included) of each side inside each objective: (B, S, O)."""
     dx = st.x[:, :, None] - arr.obj_center[None, None, :, 0]
     dy = st.y[:, :, None] - arr.obj_center[None, None, :, 1]
-    inside = (np.hypot(dx, dy) <= arr.obj_radius[None, None, :]) & alive[:, :, None]
+    inside = within(dx, dy, arr.obj_radius[None, None, :]) & alive[:, :, None]
     men = np.where(inside, st.men[:, :, None], 0.0)
     side_onehot = np.zeros((arr.n_units, arr.n_sides))
     side_onehot[np.arange(arr.n_units), arr.side] = 1.0
@@ -161,7 +162,7 @@ def combat_power(arr: BattleArrays, st: State, weather: int) -> FloatArray:
     r, c = ter.cell(st.x, st.y)
     cls = ter.cover[r, c]
     fire = np.where((arr.utype == TANK)[None, :], ter.factors[cls, 5], ter.factors[cls, 2])
-    defending = np.isin(st.posture, (P_DEFENDING, P_DUG_IN, P_RESERVE))
+    defending = IS_DEFENDING_POSTURE.take(st.posture)
     stance = np.where(
         defending, p.posture_strength[st.posture] * ter.factors[cls, 1], p.weather_attack[weather]
     )
@@ -299,7 +300,7 @@ def assaults(
     defends = (arr.side[None, :, None] == holder[:, None, :]) & (holder[:, None, :] >= 0)
     # only units committed to the attack count for the attackers: a unit of theirs holding
     # nearby (on another crest, or dug in short of this one) adds no assault power
-    committed = np.isin(st.posture, (P_MOVING, P_ATTACKING))[:, :, None]
+    committed = IS_ATTACKING_POSTURE.take(st.posture)[:, :, None]
     d_mask, a_mask = near & defends, near & ~defends & committed
     r, c = ter.cell(arr.obj_center[:, 0], arr.obj_center[:, 1])
     power = combat_power(arr, st, weather)[:, :, None] * _ground(arr, st, ter.cover[r, c])
@@ -546,15 +547,15 @@ def behave(
     # the 40 % rule: a unit that has lost that share of its strength attacks no more
     initial = np.where(arr.utype == TANK, arr.vehicles0, arr.men0)
     spent = st.strength(arr) <= (1.0 - p.ineffective) * initial[None, :]
-    offensive = np.isin(st.action, (A_ADVANCE, A_ASSAULT, A_COUNTER)) & spent & ~st.broken
+    offensive = IS_OFFENSIVE_ACTION.take(st.action) & spent & ~st.broken
     if offensive.any():
         st.action = np.where(offensive, A_HOLD, st.action)
         st.tx = np.where(offensive, st.x, st.tx)
         st.ty = np.where(offensive, st.y, st.ty)
         st.posture = np.where(offensive, P_DEFENDING, st.posture)
         st.hold_since = np.where(offensive, k, st.hold_since)
-    to_go = np.hypot(st.tx - st.x, st.ty - st.y)
-    going = np.isin(st.action, MOVING_ACTIONS) & ~st.broken
+    there = within(st.tx - st.x, st.ty - st.y, _ARRIVE_M)
+    going = IS_MOVING_ACTION.take(st.action) & ~st.broken
     has_obj = st.objective >= 0
     if arr.obj_center.shape[0]:
         obj = np.maximum(st.objective, 0)
@@ -562,15 +563,16 @@ def behave(
         holder = np.take_along_axis(st.control, obj, axis=1)
         last = np.take_along_axis(st.last_holder, obj, axis=1)
         ours = has_obj & (last == arr.side[None, :])
-        d_obj = np.hypot(st.x - arr.obj_center[obj, 0], st.y - arr.obj_center[obj, 1])
-        inside = has_obj & (d_obj <= arr.obj_radius[obj])
-        near_centre = d_obj <= np.maximum(arr.obj_radius[obj] * ARRIVE_RADIUS_SHARE, _ARRIVE_M)
+        ox, oy = st.x - arr.obj_center[:, 0].take(obj), st.y - arr.obj_center[:, 1].take(obj)
+        radius = arr.obj_radius.take(obj)
+        inside = has_obj & within(ox, oy, radius)
+        near_centre = within(ox, oy, np.maximum(radius * ARRIVE_RADIUS_SHARE, _ARRIVE_M))
     else:
-        contested = holder = last = ours = inside = near_centre = np.zeros(to_go.shape, bool)
+        contested = holder = last = ours = inside = near_centre = np.zeros(there.shape, bool)
     # arrival: at the target (near an objective's centre), or inside an objective one's own side
     # held last (its defenders stand and fight there rather than push on)
-    at_target = np.where(has_obj, near_centre, to_go <= _ARRIVE_M)
-    withdrawn = going & (to_go <= _ARRIVE_M) & (st.action == A_WITHDRAW)
+    at_target = np.where(has_obj, near_centre, there)
+    withdrawn = going & there & (st.action == A_WITHDRAW)
     attacking = going & (st.action != A_WITHDRAW)
     settled = attacking & ((at_target & ~contested & ~(con.target >= 0)) | (inside & ours))
     reached = settled | withdrawn
@@ -608,7 +610,7 @@ def behave(
     tx = np.where(st.broken, arr.home[None, :, 0], st.tx)
     ty = np.where(st.broken, arr.home[None, :, 1], st.ty)
     field = np.where(st.broken, arr.home_field[None, :], st.field)
-    home = np.hypot(st.x - tx, st.y - ty) <= _ARRIVE_M
+    home = within(st.x - tx, st.y - ty, _ARRIVE_M)
     moving = alive & (going | (st.broken & ~home))
     stuck = moving & ~_reachable(arr, st, field, moving)
     if stuck.any():  # no path to the target (beyond the border, across water): hold here
@@ -628,10 +630,16 @@ def _reachable(arr: BattleArrays, st: State, field: IntArray, moving: BoolArray)
     """Whether each moving unit's cell has a finite time to go on its navigation field."""
     ok = np.ones(moving.shape, dtype=bool)
     b, u = np.nonzero(moving & (field >= 0))
-    for f in np.unique(field[b, u]):
-        sel = field[b, u] == f
-        t = arr.terrain.fields[f].time_at(st.x[b[sel], u[sel]], st.y[b[sel], u[sel]])
-        ok[b[sel], u[sel]] = np.isfinite(t)
+    if b.size == 0:
+        return ok
+    fields = arr.terrain.fields
+    grid = fields[0].grid  # every field is on the terrain's grid
+    row, col = grid.to_cell(st.x[b, u], st.y[b, u])
+    cell = row * grid.nx + col
+    f_of = field[b, u]
+    for f in np.unique(f_of):
+        sel = np.flatnonzero(f_of == f)
+        ok[b[sel], u[sel]] = np.isfinite(fields[f].time_s.take(cell[sel]))
     return ok
 
 
@@ -669,7 +677,7 @@ def morale(
     frac = np.where(before > 0, (before - now) / np.maximum(before, 1e-9), 0.0)
     st.supp = st.supp * np.exp(-p.suppression_recovery * env.hours) + frac / p.neutralized_loss
     st.supp = np.minimum(st.supp, 1.0)
-    attacking = np.isin(st.action, MOVING_ACTIONS) & (st.action != A_WITHDRAW)
+    attacking = IS_MOVING_ACTION.take(st.action) & (st.action != A_WITHDRAW)
     bp = np.where(attacking, p.breakpoint_attacker, p.breakpoint_defender)
     lost = 1.0 - now / np.maximum(st.ref, 1e-9)
     breaks = st.arrived & ~st.broken & (lost >= bp) & (st.ref > 0)

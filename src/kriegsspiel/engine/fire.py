@@ -31,16 +31,15 @@ from kriegsspiel.engine.arrays import (
     A_ASSAULT,
     A_COUNTER,
     AIR,
-    MOVING_ACTIONS,
-    P_ATTACKING,
+    IS_ATTACKING_POSTURE,
+    IS_MOVING_ACTION,
     P_DEFENDING,
     P_DUG_IN,
-    P_MOVING,
     P_RESERVE,
     TANK,
     BattleArrays,
 )
-from kriegsspiel.engine.distances import Gaps
+from kriegsspiel.engine.distances import nearest, within
 from kriegsspiel.engine.state import State
 from kriegsspiel.laws import helmbold_rates
 
@@ -67,6 +66,7 @@ BoolArray = NDArray[np.bool_]
 _ALL = slice(None)
 _LOS_SAMPLES = 8
 _EYE_M = 2.0
+_LOS_T = np.linspace(0.0, 1.0, _LOS_SAMPLES + 2)[1:-1]  # where along the ray it is sampled
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def line_of_sight(
     r2, c2 = ter.cell(x2, y2)
     z1 = elevation.take(r1 * nx + c1) + _EYE_M
     z2 = elevation.take(r2 * nx + c2) + _EYE_M
-    t = np.linspace(0.0, 1.0, _LOS_SAMPLES + 2)[1:-1]
+    t = _LOS_T
     xs = x1[:, None] + (x2 - x1)[:, None] * t
     ys = y1[:, None] + (y2 - y1)[:, None] * t
     r, c = ter.cell(xs, ys)
@@ -185,16 +185,22 @@ def acquire(
             continue
         # the nearest live enemy, then whether it is within range (the same as the nearest
         # within range, since nearer ones would be within range too)
-        gaps = Gaps(st.x[:, own], st.y[:, own], st.x[:, en], st.y[:, en])
+        x, y, ex, ey = st.x[:, own], st.y[:, own], st.x[:, en], st.y[:, en]
         ok = alive[:, en]
-        near = gaps.nearest(ok)
-        _nearest_visible(arr, st, alive, env, own, en, near, target, dist, sight, 0)
+        j, dmin = nearest(x, y, ex, ey, ok)
+        b, i = np.nonzero(alive[:, own] & (dmin <= env.detect_range))
+        _nearest_visible(arr, st, b, own[i], en[j[b, i]], dmin[b, i], target, dist, sight, 0)
+        # the nearest soft enemy is the nearest enemy unless that one is armour
+        soft[:, own], soft_dist[:, own] = target[:, own], dist[:, own]
         armour = arr.utype[en] == TANK
-        if armour.any() and not armour.all():
-            near_soft = gaps.nearest(ok & ~armour[None, :])
-            _nearest_visible(arr, st, alive, env, own, en, near_soft, soft, soft_dist, sight, 1)
-        elif not armour.any():
-            soft[:, own], soft_dist[:, own] = target[:, own], dist[:, own]
+        b, i = np.nonzero(armour[j] & np.isfinite(dmin))
+        if b.size:
+            soft[b, own[i]], soft_dist[b, own[i]] = -1, np.inf
+            js, ds = nearest(x[b, i, None], y[b, i, None], ex[b], ey[b], ok[b] & ~armour[None, :])
+            js, ds = js[:, 0], ds[:, 0]
+            seen = alive[b, own[i]] & (ds <= env.detect_range)
+            b, i, js, ds = b[seen], i[seen], js[seen], ds[seen]
+            _nearest_visible(arr, st, b, own[i], en[js], ds, soft, soft_dist, sight, 1)
     observed = np.zeros((reps, n), dtype=bool)
     b, i = np.nonzero(target >= 0)
     observed[b, target[b, i]] = True
@@ -206,39 +212,38 @@ def acquire(
 def _nearest_visible(
     arr: BattleArrays,
     st: State,
-    alive: BoolArray,
-    env: Environment,
-    own: IntArray,
-    en: IntArray,
-    nearest: tuple[IntArray, FloatArray],
+    b: IntArray,
+    u: IntArray,
+    j: IntArray,
+    d: FloatArray,
     target: IntArray,
     dist: FloatArray,
     sight: Sight | None,
     slot: int,
 ) -> None:
-    """Write into ``target``/``dist`` each own unit's nearest enemy (``j``, ``d``) if it sees it."""
-    j, dmin = nearest
-    seen = alive[:, own] & (dmin <= env.detect_range)
-    b, i = np.nonzero(seen)
+    """Make enemy ``j`` at ``d`` the target of unit ``(b, u)`` if the unit sees it.
+
+    The pairs are live units and their nearest enemy within detection range; a unit sees it
+    within contact distance, or if the line of sight is clear.
+    """
     if b.size == 0:
         return
-    jj = en[j[b, i]]
-    ok = dmin[b, i] <= arr.params.contact  # within contact distance, or in sight
+    ok = d <= arr.params.contact
     far = np.flatnonzero(~ok)
     if far.size:
-        bf, uf, jf = b[far], own[i[far]], jj[far]
+        bf, uf, jf = b[far], u[far], j[far]
         ends = np.stack([st.x[bf, uf], st.y[bf, uf], st.x[bf, jf], st.y[bf, jf]])
         if sight is None:
             ok[far] = line_of_sight(arr, ends[0], ends[1], ends[2], ends[3])
         else:
             ok[far] = sight.query(arr, slot, bf, uf, ends)
-    target[b[ok], own[i[ok]]] = jj[ok]
-    dist[b[ok], own[i[ok]]] = dmin[b[ok], i[ok]]
+    target[b[ok], u[ok]] = j[ok]
+    dist[b[ok], u[ok]] = d[ok]
 
 
 def _intensity(arr: BattleArrays, action: IntArray) -> FloatArray:
     p = arr.params
-    attacking = np.isin(action, MOVING_ACTIONS)
+    attacking = IS_MOVING_ACTION.take(action)
     main = (action == A_ASSAULT) | (action == A_COUNTER)
     return np.where(main, p.main_effort, np.where(attacking, 1.0, p.holding))
 
@@ -356,7 +361,7 @@ def resolve(arr: BattleArrays, st: State, fire: Fire, con: Contacts, env: Enviro
     ws = np.maximum(sums[..., 2], fire.w)
     under = engaged & (zs > 0)
     intensity = np.where(under, ws / np.maximum(zs, 1e-12), 0.0)
-    attacking = np.isin(st.posture, (P_MOVING, P_ATTACKING))
+    attacking = IS_ATTACKING_POSTURE.take(st.posture)
     rate = np.zeros_like(x)
     for role, exps, k in (
         (True, p.attacker_law, p.attacker_k),
@@ -503,7 +508,7 @@ def _nearest_enemy(
         if en.size == 0:
             continue
         ok = alive[:, en] if among is None else alive[:, en] & among[:, en]
-        k, d[:, f] = Gaps(px[:, f], py[:, f], st.x[:, en], st.y[:, en]).nearest(ok)
+        k, d[:, f] = nearest(px[:, f], py[:, f], st.x[:, en], st.y[:, en], ok)
         j[:, f] = en[k]
     return j, d
 
@@ -555,7 +560,7 @@ def indirect_fire(
         x, y = st.x[:, guns[g]], st.y[:, guns[g]]
         j[:, g], d[:, g] = _nearest_enemy(arr, st, alive, guns[g], x, y, con.observed)
     b = np.arange(reps)[:, None]
-    reach = np.hypot(st.x[b, j] - st.x[:, guns], st.y[b, j] - st.y[:, guns]) <= arr.ind_range[guns]
+    reach = within(st.x[b, j] - st.x[:, guns], st.y[b, j] - st.y[:, guns], arr.ind_range[guns])
     can = alive[:, guns] & (st.ammo[:, guns] > 0)
     hit = can & np.where(in_prog[None, :], d <= p.area_radius, np.isfinite(d)) & reach
     auto = np.maximum(p.holding, _intensity(arr, st.action[b, j]))

@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kriegsspiel.engine.arrays import AIR, BattleArrays
+from kriegsspiel.engine.distances import within
 from kriegsspiel.engine.doctrine import Movement
 from kriegsspiel.engine.state import State
 from kriegsspiel.terrain.movement import step_toward
@@ -52,7 +53,7 @@ def move(arr: BattleArrays, st: State, plan: Movement, hours: float) -> FloatArr
     budget_h = hours * plan.factor[b, u] * slow
     fld = plan.field[b, u]
     tx, ty = plan.tx[b, u], plan.ty[b, u]
-    fld = np.where(np.hypot(tx - x, ty - y) <= FINAL_APPROACH_M, -1, fld)
+    fld = np.where(within(tx - x, ty - y, FINAL_APPROACH_M), -1, fld)
     nx_, ny_ = x.copy(), y.copy()
     for f in np.unique(fld[fld >= 0]):
         sel = fld == f
