@@ -201,3 +201,19 @@ def test_a_good_user_what_if_loads_and_applies(example_text: str, tmp_path: Path
     sc = load(path)
     assert list(sc.whatifs) == ["clear"]
     assert not any(p.fog for p in variant(sc, "clear").weather.periods)
+
+
+def test_a_broken_scenario_is_reported_once_not_again_per_what_if(example_text: str) -> None:
+    text = example_text + _WHATIF.format(name="bad", body='overrides = ["units[red-1].men=5"]')
+    text = text.replace('sources = ["FM"]', 'sources = ["FM", "NOPE"]')
+    broken = text.replace(
+        'east_m = -100, assumption = true, note = "just inside the map"',
+        "east_m = 100000, assumption = true",
+        1,
+    )
+    assert broken != text
+    with pytest.raises(ScenarioError) as err:
+        load_text(broken, "w.toml")
+    problems = [str(p) for p in err.value.problems]
+    assert not any("overrides give an invalid scenario" in p for p in problems), problems
+    assert any("source key 'NOPE'" in p for p in problems), problems

@@ -40,7 +40,7 @@ def variant(scenario: Scenario, name: str) -> Scenario:
     return apply_overrides(base, dict(sorted(override_pairs(entry.overrides or ()))))
 
 
-def _check_overrides(sc: Scenario, name: str, entry: WhatIf, out: Found) -> None:
+def _check_overrides(sc: Scenario, name: str, entry: WhatIf, out: Found, apply: bool) -> None:
     from kriegsspiel.scenario.overrides import parse_path, split_override
 
     loc: Loc = ("whatifs", name, "overrides")
@@ -56,6 +56,8 @@ def _check_overrides(sc: Scenario, name: str, entry: WhatIf, out: Found) -> None
             out.append(((*loc, j), f"key path {key!r} is given twice"))
             return
         keys.append(key)
+    if not apply:
+        return
     try:
         variant(sc, name)
     except InputError as exc:
@@ -67,8 +69,12 @@ def _check_overrides(sc: Scenario, name: str, entry: WhatIf, out: Found) -> None
         out.append((loc, f"the overrides give an invalid scenario: {first}"))
 
 
-def check_whatifs(sc: Scenario) -> Found:
-    """Every problem of the scenario's what-ifs as ``(key path, message)``."""
+def check_whatifs(sc: Scenario, apply: bool = True) -> Found:
+    """Every problem of the scenario's what-ifs as ``(key path, message)``.
+
+    With ``apply`` false the overrides are parsed but not applied (the scenario itself has
+    problems, which every variant would repeat).
+    """
     from kriegsspiel.scenario.registry import shipped
 
     out: Found = []
@@ -83,5 +89,5 @@ def check_whatifs(sc: Scenario) -> Found:
                     (("whatifs", name, "scenario"), f"not another shipped scenario ({names})")
                 )
         else:
-            _check_overrides(sc, name, entry, out)
+            _check_overrides(sc, name, entry, out, apply)
     return out
