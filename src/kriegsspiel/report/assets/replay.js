@@ -113,16 +113,6 @@
     return { parts: parts, panel: "true: " + D.sides.map((s, i) => s.name + " " + n[i])
       .join(" · ") };
   }
-  // One line of differently coloured parts, centred on x.
-  function labelParts(parts, x, y) {
-    ctx.font = "700 11px system-ui, sans-serif";
-    const widths = parts.map((p) => ctx.measureText(p.text).width);
-    let left = x - widths.reduce((a, b) => a + b, 0) / 2;
-    parts.forEach((p, i) => {
-      label(p.text, left, y, { size: 11, weight: "700", color: p.color, align: "left" });
-      left += widths[i];
-    });
-  }
   const men = (v) => Math.round(v).toLocaleString("en");
 
   function lowerEvent(t) {
@@ -168,6 +158,9 @@
     cssW = Math.max(1, r.width); cssH = Math.max(1, r.height);
     canvas.width = Math.round(cssW * dpr); canvas.height = Math.round(cssH * dpr);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const key = $("legend").getBoundingClientRect();
+    overlayBox = key.height > 0 ? { x: key.left - r.left, y: key.top - r.top, w: key.width,
+      h: key.height } : null;
     if (!view.fitted) fit();
     draw();
   }
@@ -226,12 +219,7 @@
         ctx.beginPath();
         ctx.moveTo(x, y - 6); ctx.lineTo(x + 5, y + 3); ctx.lineTo(x - 5, y + 3); ctx.closePath();
         ctx.fill();
-        // A place an objective already names keeps only its marker and height.
-        const named = D.objectives.some((o) => Math.hypot(o.x - p[0], o.y - p[1]) <= o.r * 1.5);
-        if (!named) label(f.name, x + 8, y - 4, { size: 12, color: "#3e2a14", align: "left" });
-        if (f.label) {
-          label(f.label, x + 8, y + 9, { size: 10, weight: "400", color: "#3e2a14", align: "left" });
-        }
+        blockers.push({ x: x - 5, y: y - 6, w: 10, h: 9 });
         continue;
       }
       const st = FEATURE_STYLE[f.kind] || { stroke: "#555", width: 1 };
@@ -243,13 +231,231 @@
       ctx.setLineDash(st.dash || []);
       ctx.strokeStyle = st.stroke; ctx.lineWidth = st.width; ctx.stroke();
       ctx.setLineDash([]);
-      if (f.name) {
-        let cx = 0, cy = 0;
-        const n = p.length / 2;
-        for (let i = 0; i < p.length; i += 2) { cx += p[i]; cy += p[i + 1]; }
-        const k = f.closed ? 0 : Math.floor(n / 2) * 2; // lines: label at a middle vertex
-        const lx = f.closed ? cx / n : p[k], ly = f.closed ? cy / n : p[k + 1];
-        label(f.name, sx(lx), sy(ly), { size: 11, weight: "italic 500", color: st.stroke });
+    }
+  }
+
+  // ---- map labels -------------------------------------------------------------------------
+  // Labels are placed after the map, the objectives and the units are drawn, in priority order:
+  // objectives (name and force line), hill names, heights, then water, marsh and border names.
+  // Each takes the first of a few spots around its anchor whose box lies on the canvas and
+  // overlaps no label placed before it, no unit symbol, hill marker, objective circle or fixed
+  // overlay (legend, scale bar, north arrow); spots further out get a thin leader line. A label
+  // with no free spot is not drawn at this zoom: zooming in spreads the anchors and it comes back.
+  // Placing takes well under a millisecond (about 30 labels, at most 24 spots each), so it is
+  // redone on every redraw and follows the units and the hourly force lines.
+  const blockers = []; // boxes labels keep off: unit symbols, markers, overlays ({x, y, w, h})
+  const circles = []; // objective circles labels keep off ({x, y, r})
+  const placed = []; // every label of this redraw: {lab, box, lead} (box null: hidden)
+  let overlayBox = null; // the legend over the map's top left, in canvas pixels
+  const HALO = 2; // the white outline around label text, either side
+  const widthCache = new Map();
+  function textWidth(text, font) {
+    const key = font + "|" + text;
+    let w = widthCache.get(key);
+    if (w === undefined) {
+      if (widthCache.size > 4096) widthCache.clear();
+      ctx.font = font;
+      w = ctx.measureText(text).width;
+      widthCache.set(key, w);
+    }
+    return w;
+  }
+  // A label: lines of coloured parts, measured once per text. kind names it for the test hook.
+  function makeLabel(kind, key, lines, align) {
+    let w = 0, h = 2;
+    for (const l of lines) {
+      l.font = l.weight + " " + l.size + "px system-ui, sans-serif";
+      l.w = l.parts.reduce((a, q) => a + textWidth(q.text, l.font), 0);
+      w = Math.max(w, l.w);
+      h += l.size + 3;
+    }
+    return { kind: kind, key: key, lines: lines, align: align, w: w + 2 * HALO, h: h };
+  }
+  const line = (text, size, weight, color) => ({ parts: [{ text: text, color: color }],
+    size: size, weight: weight });
+
+  // Anchors in map metres, fixed for the whole replay: hill names, heights, area and line names.
+  const FEATURE_RANK = { lake: 0, river: 0, marsh: 1, forest: 1, village: 1, border: 2 };
+  const ALONG = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9]; // where on a line its name may sit
+  const hillLabels = [], heightLabels = [], areaLabels = [];
+  D.features.forEach((f, i) => {
+    const p = f.pts;
+    if (f.kind === "hill" || f.kind === "point" || p.length === 2) {
+      // A place an objective already names keeps only its marker and height.
+      const named = D.objectives.some((o) => Math.hypot(o.x - p[0], o.y - p[1]) <= o.r * 1.5);
+      const hill = { wx: p[0], wy: p[1], lab: null };
+      if (f.name && !named) {
+        hill.lab = makeLabel("hill", "h" + i, [line(f.name, 12, "600", "#3e2a14")], "left");
+        hillLabels.push(hill);
+      }
+      if (f.label) {
+        heightLabels.push({ wx: p[0], wy: p[1], hill: hill.lab ? hill : null,
+          lab: makeLabel("height", "z" + i, [line(f.label, 10, "400", "#3e2a14")], "left") });
+      }
+      return;
+    }
+    if (!f.name) return;
+    const st = FEATURE_STYLE[f.kind] || { stroke: "#555" };
+    const lab = makeLabel(f.kind, "f" + i, [line(f.name, 11, "italic 500", st.stroke)], "center");
+    const rank = f.kind in FEATURE_RANK ? FEATURE_RANK[f.kind] : 3;
+    const n = p.length / 2;
+    if (f.closed) {
+      let cx = 0, cy = 0;
+      for (let j = 0; j < p.length; j += 2) { cx += p[j]; cy += p[j + 1]; }
+      areaLabels.push({ rank: rank, lab: lab, pts: [[cx / n, cy / n]], area: true });
+      return;
+    }
+    const cum = [0]; // arc length up to each vertex (a line has at least two)
+    for (let j = 2; j < p.length; j += 2) {
+      cum.push(cum[cum.length - 1] + Math.hypot(p[j] - p[j - 2], p[j + 1] - p[j - 1]));
+    }
+    const total = cum[cum.length - 1];
+    const pts = ALONG.map((a) => {
+      let j = 1;
+      while (j < n - 1 && cum[j] < a * total) j++;
+      const seg = cum[j] - cum[j - 1], w = seg > 0 ? (a * total - cum[j - 1]) / seg : 0;
+      const x0 = p[2 * j - 2], y0 = p[2 * j - 1];
+      return [x0 + (p[2 * j] - x0) * w, y0 + (p[2 * j + 1] - y0) * w];
+    });
+    areaLabels.push({ rank: rank, lab: lab, pts: pts, area: false });
+  });
+  areaLabels.sort((a, b) => a.rank - b.rank);
+
+  // Spots around an anchor of half-size gap: the directions in order of preference, then the
+  // same directions further out (with a leader line).
+  const BELOW_FIRST = [[0, 1], [0, -1], [1, 0], [-1, 0], [1, 1], [-1, 1], [1, -1], [-1, -1]];
+  const RIGHT_FIRST = [[1, 0], [-1, 0], [1, -1], [1, 1], [-1, -1], [-1, 1], [0, -1], [0, 1]];
+  const RINGS = [0, 16, 40]; // pixels beyond the anchor's edge
+  const lastSpot = new Map(); // label key -> the spot it took at the last redraw at this scale
+
+  function overlaps(a, x, y, w, h) {
+    return a.x < x + w && x < a.x + a.w && a.y < y + h && y < a.y + a.h;
+  }
+  function isFree(x, y, w, h, all) {
+    if (x < 0 || y < 0 || x + w > cssW || y + h > cssH) return false;
+    for (const q of placed) if (q.box && overlaps(q.box, x, y, w, h)) return false;
+    if (!all) return true;
+    for (const b of blockers) if (overlaps(b, x, y, w, h)) return false;
+    if (overlayBox && overlaps(overlayBox, x, y, w, h)) return false;
+    for (const c of circles) {
+      const dx = Math.min(Math.max(c.x, x), x + w) - c.x;
+      const dy = Math.min(Math.max(c.y, y), y + h) - c.y;
+      if (dx * dx + dy * dy < c.r * c.r) return false;
+    }
+    return true;
+  }
+  function spot(ax, ay, gap, w, h, dirs, i) {
+    const [dx, dy] = dirs[i % dirs.length];
+    const d = RINGS[Math.floor(i / dirs.length)];
+    return [dx > 0 ? ax + gap + 3 + d : dx < 0 ? ax - gap - 3 - d - w : ax - w / 2,
+      dy > 0 ? ay + gap + 1 + d : dy < 0 ? ay - gap - 1 - d - h : ay - h / 2];
+  }
+  // Put lab at the first free spot around (ax, ay); record it (hidden if none). extra: spots
+  // tried first (e.g. under the hill's name for a height). must: if nothing is free, still take
+  // the first spot clear of other labels (objectives stay readable even among units).
+  function place(lab, ax, ay, gap, dirs, extra, must) {
+    const n = dirs.length * RINGS.length, w = lab.w, h = lab.h;
+    const prev = lastSpot.get(lab.key);
+    const order = [];
+    for (const e of extra) order.push(e);
+    // the spot of the last redraw first while the scale holds (labels do not hop as units
+    // pass), unless it was a far one: a near spot that frees up is taken again
+    if (prev && prev.scale === view.scale && prev.i >= 0 && prev.i < dirs.length) {
+      order.push(prev.i);
+    }
+    for (let i = 0; i < n; i++) order.push(i);
+    for (const all of must ? [true, false] : [true]) {
+      for (const o of order) {
+        const [x, y] = typeof o === "number" ? spot(ax, ay, gap, w, h, dirs, o) : o;
+        if (!isFree(x, y, w, h, all)) continue;
+        const far = typeof o === "number" && o >= dirs.length;
+        const box = { x: x, y: y, w: w, h: h };
+        placed.push({ lab: lab, box: box, ax: ax, ay: ay, lead: far ? gap : -1 });
+        lastSpot.set(lab.key, { scale: view.scale, i: typeof o === "number" ? o : -1 });
+        return box;
+      }
+    }
+    placed.push({ lab: lab, box: null, ax: ax, ay: ay, lead: -1 });
+    return null;
+  }
+  // Names that sit on their feature: the first of the anchors (along a line, or an area's
+  // centre and a step to each side) where the box is free.
+  function placeOn(a) {
+    const lab = a.lab, w = lab.w, h = lab.h;
+    for (const [wx, wy] of a.pts) {
+      const x = sx(wx), y = sy(wy);
+      const tries = a.area ? [[0, 0], [0, -h], [0, h], [-w / 2 - 4, 0], [w / 2 + 4, 0]] : [[0, 0]];
+      for (const [dx, dy] of tries) {
+        const bx = x + dx - w / 2, by = y + dy - h / 2;
+        if (isFree(bx, by, w, h, true)) {
+          placed.push({ lab: lab, box: { x: bx, y: by, w: w, h: h }, ax: x, ay: y, lead: -1 });
+          return;
+        }
+      }
+    }
+    placed.push({ lab: lab, box: null, ax: sx(a.pts[0][0]), ay: sy(a.pts[0][1]), lead: -1 });
+  }
+
+  function placeLabels(k) {
+    placed.length = 0;
+    circles.length = 0;
+    blockers.push({ x: 0, y: cssH - 38, w: 150, h: 38 }, { x: cssW - 46, y: 4, w: 44, h: 28 });
+    const objs = [];
+    for (let o = 0; o < nO; o++) {
+      const ob = D.objectives[o];
+      const r = Math.max(6, ob.r * view.scale);
+      circles.push({ x: sx(ob.x), y: sy(ob.y), r: r });
+      const text = intelText(o, k);
+      const lines = [line(ob.name, 12, "700", "#1a1a1a")];
+      if (text) lines.push({ parts: text.parts, size: 11, weight: "700" });
+      objs.push({ lab: makeLabel("objective", "o" + o, lines, "center"), r: r, text: text });
+    }
+    intelDrawn.length = 0;
+    objs.forEach((q, o) => {
+      const box = place(q.lab, circles[o].x, circles[o].y, q.r, BELOW_FIRST, [], true);
+      if (box && q.text) intelDrawn.push(q.text.parts.map((p) => p.text).join(""));
+    });
+    const hillBox = new Map();
+    for (const hl of hillLabels) {
+      const box = place(hl.lab, sx(hl.wx), sy(hl.wy), 6, RIGHT_FIRST, [], false);
+      if (box) hillBox.set(hl, box);
+    }
+    for (const z of heightLabels) {
+      const nb = z.hill ? hillBox.get(z.hill) : null;
+      // under its hill's name (on the marker's side), else around the marker
+      const extra = nb ? [[nb.x + (nb.x + nb.w / 2 < sx(z.wx) ? nb.w - z.lab.w : 0),
+        nb.y + nb.h]] : [];
+      place(z.lab, sx(z.wx), sy(z.wy), 6, RIGHT_FIRST, extra, false);
+    }
+    for (const a of areaLabels) placeOn(a);
+  }
+
+  function drawLabels() {
+    ctx.beginPath();
+    for (const q of placed) {
+      if (!q.box || q.lead < 0) continue;
+      // from the anchor's edge to the nearest point of the box
+      const b = q.box;
+      const nx = Math.min(Math.max(q.ax, b.x), b.x + b.w);
+      const ny = Math.min(Math.max(q.ay, b.y), b.y + b.h);
+      const d = Math.hypot(nx - q.ax, ny - q.ay) || 1;
+      ctx.moveTo(q.ax + (nx - q.ax) * q.lead / d, q.ay + (ny - q.ay) * q.lead / d);
+      ctx.lineTo(nx, ny);
+    }
+    ctx.strokeStyle = "rgba(255,255,255,0.85)"; ctx.lineWidth = 3; ctx.stroke();
+    ctx.strokeStyle = "#3e2a14"; ctx.lineWidth = 1.2; ctx.stroke();
+    for (const q of placed) {
+      if (!q.box) continue;
+      let y = q.box.y + 1;
+      for (const l of q.lab.lines) {
+        const lh = l.size + 3;
+        let x = q.box.x + HALO + (q.lab.align === "center" ? (q.box.w - 2 * HALO - l.w) / 2 : 0);
+        for (const part of l.parts) {
+          label(part.text, x, y + lh / 2, { size: l.size, weight: l.weight, color: part.color,
+            align: "left" });
+          x += textWidth(part.text, l.font);
+        }
+        y += lh;
       }
     }
   }
@@ -348,6 +554,8 @@
     ctx.fillRect(x - w / 2, y + h / 2 + 2, w * Math.min(1, frac), 3);
     ctx.restore();
     drawn.push({ u: u, x: x, y: y, r: Math.max(w, h) / 2 + 3 });
+    // the frame with its echelon mark above and strength bar below
+    blockers.push({ x: x - w / 2 - 1, y: y - h / 2 - 12, w: w + 2, h: h + 18 });
   }
 
   // Where the viewing side last saw an enemy it no longer sees: a faint dashed outline.
@@ -362,6 +570,7 @@
     ctx.restore();
     label("?", x, y, { size: 11, weight: "700", color: sideColor(unit.side) });
     ghosts.push(u);
+    blockers.push({ x: x - 13, y: y - 9, w: 26, h: 18 });
   }
 
   function drawTrail(u, t) {
@@ -390,6 +599,7 @@
       ctx.imageSmoothingQuality = "high";
       ctx.drawImage(img, sx(ex0), sy(ey1), (ex1 - ex0) * view.scale, (ey1 - ey0) * view.scale);
     }
+    blockers.length = 0;
     drawFeatures();
     drawObjectives(f);
     drawEvents(t);
@@ -403,18 +613,8 @@
       const k = lastSeen(u, f);
       if (k >= 0) ghost(u, k);
     }
-    const k = intelAt(t);
-    intelDrawn.length = 0;
-    for (let o = 0; o < nO; o++) {
-      const ob = D.objectives[o];
-      const below = sy(ob.y) + Math.max(6, ob.r * view.scale) + 10;
-      label(ob.name, sx(ob.x), below, { size: 12, weight: "700", color: "#1a1a1a" });
-      const text = intelText(o, k);
-      if (text) {
-        labelParts(text.parts, sx(ob.x), below + 14);
-        intelDrawn.push(text.parts.map((p) => p.text).join(""));
-      }
-    }
+    placeLabels(intelAt(t));
+    drawLabels();
     drawScale();
     updatePanel(t, f);
   }
@@ -606,6 +806,21 @@
     ghosts: () => ghosts.length,
     // the force labels drawn on the objectives ("believed N enemy men" or "true N · M")
     objectiveLabels: () => intelDrawn.slice(),
+    // every map label of the last redraw: kind (objective, hill, height or a feature kind), its
+    // text (lines joined by a newline), whether it is shown, its box and its anchor in page
+    // pixels (box null when no free spot was found at this zoom), and whether a leader line
+    // joins them
+    labels: () => {
+      const r = canvas.getBoundingClientRect();
+      return placed.map((q) => ({
+        kind: q.lab.kind,
+        text: q.lab.lines.map((l) => l.parts.map((p) => p.text).join("")).join("\n"),
+        shown: q.box !== null,
+        box: q.box && { x: r.left + q.box.x, y: r.top + q.box.y, w: q.box.w, h: q.box.h },
+        anchor: { x: r.left + q.ax, y: r.top + q.ay },
+        leader: q.lead >= 0,
+      }));
+    },
     view: () => state.view,
     unitScreen: (u) => {
       const p = unitAt(u, state.t);
