@@ -132,3 +132,10 @@ def test_within_takes_an_array_of_radii(seed: int) -> None:
     scale = r * (1.0 + rng.integers(-3, 4, (4, 300)) * 1e-16)
     dx, dy = scale * np.cos(angle), scale * np.sin(angle)
     np.testing.assert_array_equal(within(dx, dy, r), np.hypot(dx, dy) <= r)
+
+
+def test_within_answers_hypot_for_non_finite_and_huge_offsets() -> None:
+    dx = np.array([np.inf, np.nan, 1e200, 3.0, -np.inf, 0.0])
+    dy = np.array([0.0, 1.0, 1e200, 4.0, np.nan, np.nan])
+    for r in (5.0, np.inf, np.nan, 1e100):
+        np.testing.assert_array_equal(within(dx, dy, r), np.hypot(dx, dy) <= r)

@@ -8,10 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kriegsspiel.engine.arrays import BattleArrays
+from kriegsspiel.engine.arrays import AIR, BattleArrays
 from kriegsspiel.engine.compile import compile_scenario
 from kriegsspiel.engine.core import simulate
+from kriegsspiel.engine.doctrine import Movement
+from kriegsspiel.engine.movement import FINAL_APPROACH_M, move
+from kriegsspiel.engine.state import initial_state
 from kriegsspiel.scenario import load
+from kriegsspiel.terrain.movement import step_toward
 
 CROSSING = Path(__file__).parent / "data" / "crossing.toml"
 
@@ -54,3 +58,77 @@ def test_no_unit_ever_stands_in_water_or_beyond_its_border(crossing: BattleArray
     # the blue walkers had to go round the lake to reach the north-east corner
     blue = crossing.unit_ids.index("blue-walkers")
     assert np.all(pos[:, blue, 0] > 1000.0)
+
+
+def _straight_vectorised(
+    arr: BattleArrays,
+    x: np.ndarray,
+    y: np.ndarray,
+    tx: np.ndarray,
+    ty: np.ndarray,
+    mob: np.ndarray,
+    side: np.ndarray,
+    hours: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The straight rush as whole-array operations, sub-step by sub-step."""
+    ter = arr.terrain
+    x, y, time_left = x.copy(), y.copy(), hours.copy()
+    active = np.ones(x.size, dtype=bool)
+    for _ in range(64):
+        i = np.flatnonzero(active)
+        row, col = ter.cell(x[i], y[i])
+        speed = ter.speed[mob[i], row, col] * 1000.0
+        gx, gy = tx[i] - x[i], ty[i] - y[i]
+        to_go = np.hypot(gx, gy)
+        step = np.minimum(np.minimum(speed * time_left[i], 2.0 * ter.cell_m), to_go)
+        scale = np.where(to_go > 0, step / np.maximum(to_go, 1e-9), 0.0)
+        px, py = x[i] + gx * scale, y[i] + gy * scale
+        r2, c2 = ter.cell(px, py)
+        ok = ter.passable[side[i], r2, c2] & (ter.speed[mob[i], r2, c2] > 0)
+        ok &= ter.inside(px, py) & (step > 0)
+        x[i], y[i] = np.where(ok, px, x[i]), np.where(ok, py, y[i])
+        used = np.where(ok, step / np.maximum(speed, 1e-9), time_left[i])
+        time_left[i] = np.maximum(time_left[i] - used, 0.0)
+        active[i] = ok & (step < to_go - 1e-6) & (time_left[i] > 1e-9)
+    return x, y
+
+
+def test_compiled_moves_match_step_toward_and_the_vectorised_rush(crossing: BattleArrays) -> None:
+    arr, reps, rng = crossing, 40, np.random.default_rng(5)
+    st = initial_state(arr, reps)
+    n = arr.n_units
+    half = arr.terrain.shape[0] * arr.terrain.cell_m / 2
+    st.x, st.y = (rng.uniform(-0.9 * half, 0.9 * half, (reps, n)) for _ in range(2))
+    near = rng.random((reps, n)) < 0.3  # some within the final approach: straight at the target
+    tx = np.where(
+        near, st.x + rng.uniform(-100, 100, (reps, n)), rng.uniform(-half, half, (reps, n))
+    )
+    ty = np.where(
+        near, st.y + rng.uniform(-100, 100, (reps, n)), rng.uniform(-half, half, (reps, n))
+    )
+    field = rng.integers(-1, len(arr.terrain.fields), (reps, n))
+    factor = rng.uniform(0.2, 1.0, (reps, n))
+    moving = (rng.random((reps, n)) < 0.8) & (arr.utype != AIR)[None, :]
+    plan = Movement(moving, factor, np.full((reps, n), np.inf), tx, ty, field)
+    x0, y0, hours = st.x.copy(), st.y.copy(), 0.25
+    moved = move(arr, st, plan, hours)
+    # the reference: the terrain's step_toward per field, the vectorised rush for the rest
+    b, u = np.nonzero(moving)
+    x, y = x0[b, u], y0[b, u]
+    mob = np.minimum(arr.mobility[u], 2)
+    budget = hours * factor[b, u]  # no cap: the assault pace does not slow anyone here
+    fld = np.where(np.hypot(tx[b, u] - x, ty[b, u] - y) <= FINAL_APPROACH_M, -1, field[b, u])
+    want_x, want_y = x.copy(), y.copy()
+    for f in np.unique(fld[fld >= 0]):
+        sel = fld == f
+        fx, fy, _ = step_toward(x[sel], y[sel], arr.terrain.fields[f], budget[sel] * 3600.0)
+        want_x[sel], want_y[sel] = fx, fy
+    i = np.flatnonzero(fld < 0)
+    want_x[i], want_y[i] = _straight_vectorised(
+        arr, x[i], y[i], tx[b, u][i], ty[b, u][i], mob[i], arr.side[u[i]], budget[i]
+    )
+    assert i.size > 20 and (fld >= 0).sum() > 20
+    np.testing.assert_array_equal(st.x[b, u], want_x)
+    np.testing.assert_array_equal(st.y[b, u], want_y)
+    np.testing.assert_array_equal(moved[b, u], np.hypot(want_x - x, want_y - y))
+    assert (moved[b, u] > 0).mean() > 0.5

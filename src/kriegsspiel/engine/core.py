@@ -35,7 +35,6 @@ from kriegsspiel.engine.fire import (
     Environment,
     Fire,
     Losses,
-    Sight,
     acquire,
     air_strikes,
     direct_fire,
@@ -209,12 +208,11 @@ def simulate(
     fired = np.zeros(st.men.shape)
     vmax = float(arr.terrain.speed.max())
     calm = max(1, round(CALM_MINUTES / arr.step_minutes))
-    sight = Sight(st.men.shape)
     while k < arr.n_steps:
         doctrine.events(arr, st, rng, k, trace)
         alive = st.alive(arr)
         env1 = _environment(arr, k, arr.dt_h)
-        con = acquire(arr, st, alive, env1, sight)
+        con = acquire(arr, st, alive, env1)
         if k % per_hour == 0:
             doctrine.battle_areas(arr, st, alive)
             doctrine.assaults(arr, st, alive, con, env1, rng, k, trace)

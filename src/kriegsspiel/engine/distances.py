@@ -37,8 +37,7 @@ _BIG = 1e150
 _TINY = 1e-200  # squared distances below this may be subnormal: counted as ties
 
 
-def _tame(*values: FloatArray) -> bool:
-    return all(bool((np.abs(v) < _BIG).all()) for v in values)  # False for nan and inf
+_SQRT_TINY = math.sqrt(_TINY)
 
 
 def nearest(
@@ -53,17 +52,16 @@ def nearest(
     d = np.full(px.shape, np.inf)
     if px.size == 0 or qx.shape[1] == 0:
         return k, d
-    if not _tame(px, py, qx, qy):
-        plain = np.where(
-            ok[:, None, :],
-            np.hypot(px[:, :, None] - qx[:, None, :], py[:, :, None] - qy[:, None, :]),
-            np.inf,
-        )
-        k = np.argmin(plain, axis=2)
-        return k, np.take_along_axis(plain, k[:, :, None], axis=2)[:, :, 0]
     c = np.ascontiguousarray
-    _nearest_loop(c(px), c(py), c(qx), c(qy), c(ok), k, d)
-    return k, d
+    if _nearest_loop(c(px), c(py), c(qx), c(qy), c(ok), k, d):
+        return k, d
+    plain = np.where(  # some coordinate is not tame: the plain formulation
+        ok[:, None, :],
+        np.hypot(px[:, :, None] - qx[:, None, :], py[:, :, None] - qy[:, None, :]),
+        np.inf,
+    )
+    k = np.argmin(plain, axis=2)
+    return k, np.take_along_axis(plain, k[:, :, None], axis=2)[:, :, 0]
 
 
 def _nearest_rows(
@@ -74,32 +72,46 @@ def _nearest_rows(
     ok: BoolArray,
     k: IntArray,
     d: FloatArray,
-) -> None:
-    """The loop of :func:`nearest` for tame coordinates; writes ``k`` and ``d``."""
+) -> bool:
+    """The loop of :func:`nearest`: writes ``k`` and ``d`` if every coordinate is tame.
+
+    Returns whether they were (finite and below 1e150 in magnitude); if not, it writes nothing.
+
+    Per replication, one pass over the enemies (each against every point, which the compiler
+    can vectorise) keeps the squared distances and each point's smallest; a second settles each
+    point on ``hypot`` among the enemies within the margin of its smallest.
+    """
+    for values in (px, py, qx, qy):
+        for v in values.flat:
+            if not abs(v) < _BIG:  # also nan and inf
+                return False
     reps, n_f = px.shape
     n_e = qx.shape[1]
-    penalty = np.empty(n_e)
+    d2 = np.empty((n_e, n_f))
+    best = np.empty(n_f)
     for b in range(reps):
-        qxb, qyb = qx[b], qy[b]
+        pxb, pyb = px[b], py[b]
+        best[:] = math.inf
         for e in range(n_e):
-            penalty[e] = 0.0 if ok[b, e] else math.inf
+            penalty = 0.0 if ok[b, e] else math.inf
+            x, y = qx[b, e], qy[b, e]
+            row = d2[e]
+            for f in range(n_f):
+                dx, dy = pxb[f] - x, pyb[f] - y
+                row[f] = dx * dx + dy * dy + penalty
+                best[f] = min(best[f], row[f])
         for f in range(n_f):
-            x, y = px[b, f], py[b, f]
-            best = math.inf
-            for e in range(n_e):
-                dx, dy = x - qxb[e], y - qyb[e]
-                best = min(best, dx * dx + dy * dy + penalty[e])
-            if best == math.inf:
+            if best[f] == math.inf:
                 continue
             # every e whose hypot could be the smallest is within the margin of the best
-            limit = max(best, _TINY) * (1.0 + MARGIN)
+            limit = max(best[f], _TINY) * (1.0 + MARGIN)
             for e in range(n_e):
-                dx, dy = x - qxb[e], y - qyb[e]
-                if dx * dx + dy * dy + penalty[e] <= limit:
-                    h = math.hypot(dx, dy)
+                if d2[e, f] <= limit:
+                    h = math.hypot(pxb[f] - qx[b, e], pyb[f] - qy[b, e])
                     if h < d[b, f]:  # strict: the first of equals, as argmin
                         d[b, f] = h
                         k[b, f] = e
+    return True
 
 
 _nearest_loop = numba.njit(cache=True, nogil=True, boundscheck=False)(_nearest_rows)
@@ -108,16 +120,25 @@ _nearest_loop = numba.njit(cache=True, nogil=True, boundscheck=False)(_nearest_r
 def within(dx: FloatArray, dy: FloatArray, r: float | FloatArray) -> BoolArray:
     """Exactly ``np.hypot(dx, dy) <= r``, deciding on the squared distance where it is clear.
 
-    ``r`` is a radius or an array of radii broadcastable against ``dx``.
+    ``r`` is a radius or an array of radii broadcastable against ``dx`` (a numpy ufunc
+    compiled by numba, element by element).
     """
-    if not bool(np.all(np.greater_equal(r, np.sqrt(_TINY)))) or not _tame(dx, dy):
-        out: BoolArray = np.hypot(dx, dy) <= r
-        return out
-    d2 = dx * dx
-    d2 += dy * dy
-    r2 = np.multiply(r, r)
-    inside = d2 <= r2 * (1.0 - MARGIN)
-    unsure = ~inside & (d2 <= r2 * (1.0 + MARGIN))
-    if unsure.any():
-        inside[unsure] = (np.hypot(dx, dy) <= r)[unsure]
-    return inside
+    out: BoolArray = _within_ufunc(dx, dy, r)
+    return out
+
+
+def _within_one(dx: float, dy: float, r: float) -> bool:
+    """One offset: ``hypot(dx, dy) <= r``, on the squared distance when the margin settles it."""
+    if abs(dx) < _BIG and abs(dy) < _BIG and r >= _SQRT_TINY:
+        d2 = dx * dx + dy * dy
+        r2 = r * r
+        if d2 <= r2 * (1.0 - MARGIN):
+            return True
+        if d2 > r2 * (1.0 + MARGIN):
+            return False
+    return math.hypot(dx, dy) <= r
+
+
+_within_ufunc = numba.vectorize(  # type: ignore[no-untyped-call]  # numba's vectorize is untyped
+    ["boolean(float64, float64, float64)"], cache=True
+)(_within_one)

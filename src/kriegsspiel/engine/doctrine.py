@@ -50,7 +50,7 @@ from kriegsspiel.engine.arrays import (
     TANK,
     BattleArrays,
 )
-from kriegsspiel.engine.distances import within
+from kriegsspiel.engine.distances import nearest, within
 from kriegsspiel.engine.fire import Contacts, Environment, firer_factor, strength_fraction
 from kriegsspiel.engine.state import State
 from kriegsspiel.engine.trace import Decision, Trace
@@ -519,10 +519,10 @@ def min_hostile_gap(arr: BattleArrays, st: State, alive: BoolArray) -> float:
         en = np.flatnonzero((arr.side > s) & on_map)
         if own.size == 0 or en.size == 0:
             continue
-        d = np.hypot(st.x[:, own, None] - st.x[:, None, en], st.y[:, own, None] - st.y[:, None, en])
-        ok = alive[:, own, None] & alive[:, None, en]
-        if ok.any():
-            best = min(best, float(d[ok].min()))
+        _, d = nearest(st.x[:, own], st.y[:, own], st.x[:, en], st.y[:, en], alive[:, en])
+        d = d[alive[:, own]]
+        if d.size:
+            best = min(best, float(d.min()))
     return best
 
 
@@ -559,9 +559,10 @@ def behave(
     has_obj = st.objective >= 0
     if arr.obj_center.shape[0]:
         obj = np.maximum(st.objective, 0)
-        contested = np.take_along_axis(st.contested, obj, axis=1) & has_obj
-        holder = np.take_along_axis(st.control, obj, axis=1)
-        last = np.take_along_axis(st.last_holder, obj, axis=1)
+        at = obj + (np.arange(st.reps) * arr.obj_center.shape[0])[:, None]  # flat (b, objective)
+        contested = st.contested.reshape(-1).take(at) & has_obj
+        holder = st.control.reshape(-1).take(at)
+        last = st.last_holder.reshape(-1).take(at)
         ours = has_obj & (last == arr.side[None, :])
         ox, oy = st.x - arr.obj_center[:, 0].take(obj), st.y - arr.obj_center[:, 1].take(obj)
         radius = arr.obj_radius.take(obj)

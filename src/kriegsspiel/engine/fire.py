@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 from numpy.typing import NDArray
 
@@ -48,7 +49,6 @@ __all__ = [
     "Environment",
     "Fire",
     "Losses",
-    "Sight",
     "acquire",
     "air_strikes",
     "cev_factor",
@@ -114,64 +114,69 @@ class Losses:
 def line_of_sight(
     arr: BattleArrays, x1: FloatArray, y1: FloatArray, x2: FloatArray, y2: FloatArray
 ) -> BoolArray:
-    """Whether the ground between observer and target (both at eye height) is below the ray."""
+    """Whether the ground between observer and target (both at eye height) is below the ray.
+
+    The ray is sampled at :data:`_LOS_SAMPLES` evenly spaced points between the two ends; the
+    ground there must lie at most half a metre above it (a loop compiled by numba).
+    """
     ter = arr.terrain
-    nx = ter.shape[1]
-    elevation = ter.elevation.ravel()
-    r1, c1 = ter.cell(x1, y1)
-    r2, c2 = ter.cell(x2, y2)
-    z1 = elevation.take(r1 * nx + c1) + _EYE_M
-    z2 = elevation.take(r2 * nx + c2) + _EYE_M
-    t = _LOS_T
-    xs = x1[:, None] + (x2 - x1)[:, None] * t
-    ys = y1[:, None] + (y2 - y1)[:, None] * t
-    r, c = ter.cell(xs, ys)
-    r *= nx
-    r += c
-    ray = z1[:, None] + (z2 - z1)[:, None] * t
-    ray += 0.5
-    visible: BoolArray = np.all(elevation.take(r) <= ray, axis=1)
-    return visible
+    out = np.ones(x1.shape, dtype=bool)
+    c = np.ascontiguousarray
+    _sight_loop(
+        c(x1, dtype=np.float64),
+        c(y1, dtype=np.float64),
+        c(x2, dtype=np.float64),
+        c(y2, dtype=np.float64),
+        ter.elevation,
+        float(ter.x0),
+        float(ter.y0),
+        float(ter.cell_m),
+        _LOS_T,
+        out,
+    )
+    return out
 
 
-class Sight:
-    """Line-of-sight answers remembered per (replication, unit) between steps.
+def _sight_rays(
+    x1: FloatArray,
+    y1: FloatArray,
+    x2: FloatArray,
+    y2: FloatArray,
+    elevation: NDArray[np.float32],
+    x0: float,
+    y0: float,
+    cell_m: float,
+    t: FloatArray,
+    out: BoolArray,
+) -> None:
+    """The loop of :func:`line_of_sight`: clears ``out[i]`` where the ground hides the ray.
 
-    The answer depends only on the two end points, so a query whose observer and target stand
-    exactly where they stood at that unit's last query (in the same ``slot``) reuses it.
+    Heights are float32 like the raster (eye height added in float32), the ray itself float64,
+    as the vectorised formulation computed them.
     """
-
-    def __init__(self, shape: tuple[int, int], slots: int = 2) -> None:
-        self.units = shape[1]
-        self.slot_size = shape[0] * shape[1]
-        self.ends = np.full((4, slots * self.slot_size), np.nan)  # x1, y1, x2, y2
-        self.seen = np.zeros(slots * self.slot_size, dtype=bool)
-
-    def query(
-        self, arr: BattleArrays, slot: int, b: IntArray, u: IntArray, ends: FloatArray
-    ) -> BoolArray:
-        """Line of sight for observers ``(b, u)`` over ``ends`` ``(4, n)``: x1, y1, x2, y2."""
-        at = slot * self.slot_size + b * self.units + u
-        known = self.ends[0].take(at) == ends[0]
-        for row in range(1, 4):
-            known &= self.ends[row].take(at) == ends[row]
-        out: BoolArray = self.seen.take(at)
-        new = np.flatnonzero(~known)
-        if new.size:
-            e = ends[:, new]
-            out[new] = line_of_sight(arr, e[0], e[1], e[2], e[3])
-            self.ends[:, at[new]] = e
-            self.seen[at[new]] = out[new]
-        return out
+    ny, nx = elevation.shape
+    eye = np.float32(_EYE_M)
+    for i in range(x1.size):
+        c1 = min(max(int((x1[i] - x0) / cell_m), 0), nx - 1)
+        r1 = min(max(int((y1[i] - y0) / cell_m), 0), ny - 1)
+        c2 = min(max(int((x2[i] - x0) / cell_m), 0), nx - 1)
+        r2 = min(max(int((y2[i] - y0) / cell_m), 0), ny - 1)
+        z1 = elevation[r1, c1] + eye
+        dz = np.float64(elevation[r2, c2] + eye - z1)
+        dx, dy = x2[i] - x1[i], y2[i] - y1[i]
+        for s in range(t.size):
+            col = min(max(int((x1[i] + dx * t[s] - x0) / cell_m), 0), nx - 1)
+            row = min(max(int((y1[i] + dy * t[s] - y0) / cell_m), 0), ny - 1)
+            if not elevation[row, col] <= np.float64(z1) + dz * t[s] + 0.5:
+                out[i] = False
+                break
 
 
-def acquire(
-    arr: BattleArrays, st: State, alive: BoolArray, env: Environment, sight: Sight | None = None
-) -> Contacts:
-    """Each live unit's nearest visible enemy within detection range.
+_sight_loop = numba.njit(cache=True, nogil=True, boundscheck=False)(_sight_rays)
 
-    ``sight`` (optional) remembers lines of sight between steps; answers are the same with it.
-    """
+
+def acquire(arr: BattleArrays, st: State, alive: BoolArray, env: Environment) -> Contacts:
+    """Each live unit's nearest visible enemy within detection range."""
     reps, n = alive.shape
     target = np.full((reps, n), -1, dtype=np.int64)
     dist = np.full((reps, n), np.inf)
@@ -189,7 +194,7 @@ def acquire(
         ok = alive[:, en]
         j, dmin = nearest(x, y, ex, ey, ok)
         b, i = np.nonzero(alive[:, own] & (dmin <= env.detect_range))
-        _nearest_visible(arr, st, b, own[i], en[j[b, i]], dmin[b, i], target, dist, sight, 0)
+        _nearest_visible(arr, st, b, own[i], en[j[b, i]], dmin[b, i], target, dist)
         # the nearest soft enemy is the nearest enemy unless that one is armour
         soft[:, own], soft_dist[:, own] = target[:, own], dist[:, own]
         armour = arr.utype[en] == TANK
@@ -200,7 +205,7 @@ def acquire(
             js, ds = js[:, 0], ds[:, 0]
             seen = alive[b, own[i]] & (ds <= env.detect_range)
             b, i, js, ds = b[seen], i[seen], js[seen], ds[seen]
-            _nearest_visible(arr, st, b, own[i], en[js], ds, soft, soft_dist, sight, 1)
+            _nearest_visible(arr, st, b, own[i], en[js], ds, soft, soft_dist)
     observed = np.zeros((reps, n), dtype=bool)
     b, i = np.nonzero(target >= 0)
     observed[b, target[b, i]] = True
@@ -218,8 +223,6 @@ def _nearest_visible(
     d: FloatArray,
     target: IntArray,
     dist: FloatArray,
-    sight: Sight | None,
-    slot: int,
 ) -> None:
     """Make enemy ``j`` at ``d`` the target of unit ``(b, u)`` if the unit sees it.
 
@@ -232,11 +235,7 @@ def _nearest_visible(
     far = np.flatnonzero(~ok)
     if far.size:
         bf, uf, jf = b[far], u[far], j[far]
-        ends = np.stack([st.x[bf, uf], st.y[bf, uf], st.x[bf, jf], st.y[bf, jf]])
-        if sight is None:
-            ok[far] = line_of_sight(arr, ends[0], ends[1], ends[2], ends[3])
-        else:
-            ok[far] = sight.query(arr, slot, bf, uf, ends)
+        ok[far] = line_of_sight(arr, st.x[bf, uf], st.y[bf, uf], st.x[bf, jf], st.y[bf, jf])
     target[b[ok], u[ok]] = j[ok]
     dist[b[ok], u[ok]] = d[ok]
 
