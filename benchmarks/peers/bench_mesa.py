@@ -32,8 +32,8 @@ specification and the compiled arrays' parameters:
 Still not in the Mesa model (the engine does them): the killed/wounded/missing split,
 aircraft losses, intelligence beliefs and conditional orders (no conditional order, intel event,
 arrival or ceasefire falls in the slice), the CEV loss factor (both sides' CEV is 1 here, so
-it is 1), the trace; and the engine's longer steps in calm spells and its line-of-sight cache
-are speed devices, not rules. Mesa runs one ``Model`` per replication with one ``Agent`` per
+it is 1), the trace; and the engine's longer steps in calm spells and its loops compiled by
+numba are speed devices, not rules. Mesa runs one ``Model`` per replication with one ``Agent`` per
 unit (the idiomatic way), with per-unit constants and parameter tables as Python floats and
 lists and the rasters as Python lists; the men lost over the slice are printed for both as a
 sanity check (about 295 per replication in each). Reported: unit-steps per second of each (live
@@ -42,10 +42,13 @@ units x steps x replications / wall time) and their ratio. Goal: kriegsspiel >= 
 Defaults: ``--reps 250`` because ``kriegsspiel run`` simulates a 1,000-replication experiment
 as blocks of 250 (one block per worker at a time); ``--reps 1000`` (one block of 1,000) gives
 about the same rate, since the engine's cost is per (replication, unit) element. Measured on 2
-cores of a possibly shared machine (load average about 0.5-0.9), three runs: kriegsspiel
-1.46-1.52 million unit-steps/s at 250 against Mesa's 48-49 thousand, a ratio of 30-32x (median
-30x); at 1,000 1.56 million, 32x. The goal is not met. (Before the Mesa model had indirect fire,
-morale, assaults and navigation fields the ratio was 10-11x.) ``--mesa-reps 10``: Mesa's time is
+cores of a shared machine (load average about 0.9), three runs: kriegsspiel 2.64-2.71 million
+unit-steps/s at 250 against Mesa's 47 thousand, a ratio of 57-58x (median 57x); at 1,000 2.70
+million, 56x. The goal is met. Before the engine's hot loops were compiled with numba (nearest
+enemy, line of sight, detection, movement, distance tests, doctrine; results bit-identical) it
+was 30-31x in the same conditions (kriegsspiel 1.44-1.50 million unit-steps/s), and before the
+Mesa model had indirect fire, morale, assaults and navigation fields 10-11x. ``--mesa-reps 10``:
+Mesa's time is
 short, and fewer replications make its rate noisy. Needs the optional extra:
 ``pip install 'kriegsspiel[bench]'``.
 

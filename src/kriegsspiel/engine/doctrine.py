@@ -24,8 +24,10 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 from numpy.typing import NDArray
 
@@ -535,96 +537,190 @@ def behave(
     k: int,
     trace: Trace,
 ) -> Movement:
-    """Doctrine of the step; return who moves where, with what speed factor and cap."""
+    """Doctrine of the step; return who moves where, with what speed factor and cap.
+
+    In order, per unit: rally; the 40 % rule; arrival at the target (or inside an objective
+    its side held last); counter-attacks on a lost or contested objective; postures (attacking
+    within assault range, digging in after the digging time, withdrawing when broken); broken
+    units head home; a unit with no path to its target holds. The per-unit rules run as one
+    loop compiled by numba (:func:`_doctrine_rows`).
+    """
     p = arr.params
-    rally = st.broken & (st.rally_step <= k)
-    if rally.any():
-        st.broken &= ~rally
-        st.ref = np.where(rally, st.strength(arr), st.ref)
-        st.posture = np.where(rally, P_DEFENDING, st.posture)
-        st.hold_since = np.where(rally, k, st.hold_since)
-        trace.log(k, "rally", rally, st.men)
-    # the 40 % rule: a unit that has lost that share of its strength attacks no more
-    initial = np.where(arr.utype == TANK, arr.vehicles0, arr.men0)
-    spent = st.strength(arr) <= (1.0 - p.ineffective) * initial[None, :]
-    offensive = IS_OFFENSIVE_ACTION.take(st.action) & spent & ~st.broken
-    if offensive.any():
-        st.action = np.where(offensive, A_HOLD, st.action)
-        st.tx = np.where(offensive, st.x, st.tx)
-        st.ty = np.where(offensive, st.y, st.ty)
-        st.posture = np.where(offensive, P_DEFENDING, st.posture)
-        st.hold_since = np.where(offensive, k, st.hold_since)
-    there = within(st.tx - st.x, st.ty - st.y, _ARRIVE_M)
-    going = IS_MOVING_ACTION.take(st.action) & ~st.broken
-    has_obj = st.objective >= 0
-    if arr.obj_center.shape[0]:
+    n_obj = arr.obj_center.shape[0]
+    if n_obj:
         obj = np.maximum(st.objective, 0)
-        at = obj + (np.arange(st.reps) * arr.obj_center.shape[0])[:, None]  # flat (b, objective)
-        contested = st.contested.reshape(-1).take(at) & has_obj
-        holder = st.control.reshape(-1).take(at)
-        last = st.last_holder.reshape(-1).take(at)
-        ours = has_obj & (last == arr.side[None, :])
         ox, oy = st.x - arr.obj_center[:, 0].take(obj), st.y - arr.obj_center[:, 1].take(obj)
         radius = arr.obj_radius.take(obj)
-        inside = has_obj & within(ox, oy, radius)
+        inside = within(ox, oy, radius)
         near_centre = within(ox, oy, np.maximum(radius * ARRIVE_RADIUS_SHARE, _ARRIVE_M))
     else:
-        contested = holder = last = ours = inside = near_centre = np.zeros(there.shape, bool)
-    # arrival: at the target (near an objective's centre), or inside an objective one's own side
-    # held last (its defenders stand and fight there rather than push on)
-    at_target = np.where(has_obj, near_centre, there)
-    withdrawn = going & there & (st.action == A_WITHDRAW)
-    attacking = going & (st.action != A_WITHDRAW)
-    settled = attacking & ((at_target & ~contested & ~(con.target >= 0)) | (inside & ours))
-    reached = settled | withdrawn
-    st.action = np.where(reached, A_HOLD, st.action)
-    st.posture = np.where(reached, P_DEFENDING, st.posture)
-    st.hold_since = np.where(reached, k, st.hold_since)
-    going &= ~reached
-    # counter-attack an objective the enemy holds, or clear a contested one the side did not hold
-    ready = alive & ~st.broken & ~spent & (st.action == A_HOLD)
-    lost = has_obj & (holder >= 0) & (holder != arr.side[None, :])
-    counter = ready & (lost | (contested & ~ours))
-    if counter.any():
-        obj = np.maximum(st.objective, 0)
-        st.action = np.where(counter, A_COUNTER, st.action)
-        st.tx = np.where(counter, arr.obj_center[obj, 0], st.tx)
-        st.ty = np.where(counter, arr.obj_center[obj, 1], st.ty)
-        st.field = np.where(counter, -1, st.field)
-        st.ref = np.where(counter, st.strength(arr), st.ref)
-        going |= counter
-    # postures: attacking within assault range (or when assaulting), moving otherwise; holders
-    # dig in after the digging time; broken units withdraw
-    close = (con.target >= 0) & (con.dist <= p.assault_range)
-    advancing = going & (st.action != A_WITHDRAW)
-    st.posture = np.where(
-        advancing, np.where(close | (st.action == A_ASSAULT), P_ATTACKING, P_MOVING), st.posture
-    )
-    dig = (
-        (st.action == A_HOLD)
-        & (st.posture == P_DEFENDING)
-        & (k - st.hold_since >= p.dig_hours * 60 / arr.step_minutes)
-    )
-    st.posture = np.where(dig | (st.action == A_DIG_IN), P_DUG_IN, st.posture)
-    st.posture = np.where(st.broken, P_WITHDRAWING, st.posture)
-    # broken units head home; their standing order is kept for when they rally
-    tx = np.where(st.broken, arr.home[None, :, 0], st.tx)
-    ty = np.where(st.broken, arr.home[None, :, 1], st.ty)
-    field = np.where(st.broken, arr.home_field[None, :], st.field)
-    home = within(st.x - tx, st.y - ty, _ARRIVE_M)
-    moving = alive & (going | (st.broken & ~home))
+        inside = near_centre = np.zeros(st.x.shape, dtype=bool)
+    there = within(st.tx - st.x, st.ty - st.y, _ARRIVE_M)
+    at_home = within(st.x - arr.home[None, :, 0], st.y - arr.home[None, :, 1], _ARRIVE_M)
+    initial = np.where(arr.utype == TANK, arr.vehicles0, arr.men0)
+    shape = st.x.shape
+    rally, going, moving = (np.empty(shape, dtype=bool) for _ in range(3))
+    factor, cap, tx, ty = (np.empty(shape) for _ in range(4))
+    field = np.empty(shape, dtype=np.int64)
+    if n_obj:
+        contested, control, last = st.contested, st.control, st.last_holder
+    else:  # no objective: one column no unit refers to, held by no one
+        contested = np.zeros((st.reps, 1), dtype=bool)
+        control = last = np.full((st.reps, 1), -1, dtype=np.int64)
+    _doctrine_loop(
+        k, alive, con.target, con.dist, st.strength(arr), st.supp, st.rally_step, st.objective,
+        contested, control, last, there, inside, near_centre, at_home, st.x, st.y,
+        arr.side, (1.0 - p.ineffective) * initial, arr.obj_center[:, 0].copy(),
+        arr.obj_center[:, 1].copy(), arr.home[:, 0].copy(), arr.home[:, 1].copy(),
+        arr.home_field, arr.mobility == FOOT, IS_MOVING_ACTION, IS_OFFENSIVE_ACTION,
+        float(p.assault_range), float(p.dig_hours * 60 / arr.step_minutes),
+        float(p.move_night) if env.night else 1.0, float(p.move_fog) if env.weather == 3 else 1.0,
+        float(p.foot_assault),
+        st.broken, st.ref, st.posture, st.hold_since, st.action, st.tx, st.ty, st.field,
+        rally, going, moving, factor, cap, tx, ty, field,
+    )  # fmt: skip
+    if rally.any():
+        trace.log(k, "rally", rally, st.men)
     stuck = moving & ~_reachable(arr, st, field, moving)
     if stuck.any():  # no path to the target (beyond the border, across water): hold here
         st.action = np.where(stuck & going, A_HOLD, st.action)
         moving &= ~stuck
-    factor = np.ones_like(st.x) * (1.0 - 0.5 * np.minimum(st.supp, 1.0))
-    if env.night:
-        factor = factor * p.move_night
-    if env.weather == 3:
-        factor = factor * p.move_fog
-    assault = (st.posture == P_ATTACKING) & (arr.mobility == FOOT)[None, :]
-    cap = np.where(assault, p.foot_assault, np.inf)
     return Movement(moving, factor, cap, tx, ty, field)
+
+
+def _doctrine_rows(
+    k: int,
+    alive: BoolArray,
+    target: IntArray,
+    dist: FloatArray,
+    strength: FloatArray,
+    supp: FloatArray,
+    rally_step: IntArray,
+    objective: IntArray,
+    contested: BoolArray,
+    control: IntArray,
+    last_holder: IntArray,
+    there: BoolArray,
+    inside: BoolArray,
+    near_centre: BoolArray,
+    at_home: BoolArray,
+    x: FloatArray,
+    y: FloatArray,
+    side: IntArray,
+    spent_at: FloatArray,
+    obj_x: FloatArray,
+    obj_y: FloatArray,
+    home_x: FloatArray,
+    home_y: FloatArray,
+    home_field: IntArray,
+    foot: BoolArray,
+    moving_action: BoolArray,
+    offensive_action: BoolArray,
+    assault_range: float,
+    dig_steps: float,
+    night_factor: float,
+    fog_factor: float,
+    foot_assault: float,
+    broken: BoolArray,
+    ref: FloatArray,
+    posture: IntArray,
+    hold_since: IntArray,
+    action: IntArray,
+    tx: FloatArray,
+    ty: FloatArray,
+    field: IntArray,
+    rally: BoolArray,
+    going_out: BoolArray,
+    moving: BoolArray,
+    factor: FloatArray,
+    cap: FloatArray,
+    move_x: FloatArray,
+    move_y: FloatArray,
+    move_field: IntArray,
+) -> None:
+    """The per-unit rules of :func:`behave` (state updated in place, the plan written out).
+
+    ``there``: within arrival distance of the standing target; ``inside``/``near_centre``: of
+    the unit's objective (its area, and the arrival share of its radius); ``at_home``: at the
+    rally point; ``spent_at``: the strength at which the 40 % rule stops attacks;
+    ``moving_action``/``offensive_action``: lookup tables of the action codes.
+    """
+    reps, n = x.shape
+    for b in range(reps):
+        for u in range(n):
+            # rally after the rally time
+            due = broken[b, u] and rally_step[b, u] <= k
+            rally[b, u] = due
+            if due:
+                broken[b, u] = False
+                ref[b, u] = strength[b, u]
+                posture[b, u] = P_DEFENDING
+                hold_since[b, u] = k
+            # the 40 % rule: a unit that has lost that share of its strength attacks no more
+            spent = strength[b, u] <= spent_at[u]
+            act = action[b, u]
+            near_target = there[b, u]
+            if spent and not broken[b, u] and offensive_action[act]:
+                act = A_HOLD
+                tx[b, u], ty[b, u] = x[b, u], y[b, u]
+                posture[b, u] = P_DEFENDING
+                hold_since[b, u] = k
+                near_target = True  # its target is where it stands
+            going = moving_action[act] and not broken[b, u]
+            o = objective[b, u]
+            has_obj = o >= 0
+            oo = max(o, 0)
+            contest = has_obj and contested[b, oo]
+            holder = control[b, oo]
+            ours = has_obj and last_holder[b, oo] == side[u]
+            in_area = has_obj and inside[b, u]
+            # arrival: at the target (near an objective's centre), or inside an objective one's
+            # own side held last (its defenders stand and fight there rather than push on)
+            at_target = near_centre[b, u] if has_obj else near_target
+            withdrawn = going and near_target and act == A_WITHDRAW
+            attacking = going and act != A_WITHDRAW
+            settled = attacking and (
+                (at_target and not contest and not target[b, u] >= 0) or (in_area and ours)
+            )
+            if settled or withdrawn:
+                act = A_HOLD
+                posture[b, u] = P_DEFENDING
+                hold_since[b, u] = k
+                going = False
+            # counter-attack an objective the enemy holds, or clear a contested one the side
+            # did not hold
+            ready = alive[b, u] and not broken[b, u] and not spent and act == A_HOLD
+            lost = has_obj and holder >= 0 and holder != side[u]
+            if ready and (lost or (contest and not ours)):
+                act = A_COUNTER
+                tx[b, u], ty[b, u] = obj_x[oo], obj_y[oo]
+                field[b, u] = -1
+                ref[b, u] = strength[b, u]
+                going = True
+            # postures: attacking within assault range (or when assaulting), moving otherwise;
+            # holders dig in after the digging time; broken units withdraw
+            pos = posture[b, u]
+            if going and act != A_WITHDRAW:
+                close = target[b, u] >= 0 and dist[b, u] <= assault_range
+                pos = P_ATTACKING if close or act == A_ASSAULT else P_MOVING
+            dig = act == A_HOLD and pos == P_DEFENDING and k - hold_since[b, u] >= dig_steps
+            if dig or act == A_DIG_IN:
+                pos = P_DUG_IN
+            if broken[b, u]:
+                pos = P_WITHDRAWING
+            posture[b, u], action[b, u] = pos, act
+            # broken units head home; their standing order is kept for when they rally
+            if broken[b, u]:
+                move_x[b, u], move_y[b, u], move_field[b, u] = home_x[u], home_y[u], home_field[u]
+            else:
+                move_x[b, u], move_y[b, u], move_field[b, u] = tx[b, u], ty[b, u], field[b, u]
+            going_out[b, u] = going
+            moving[b, u] = alive[b, u] and (going or (broken[b, u] and not at_home[b, u]))
+            factor[b, u] = (1.0 - 0.5 * min(supp[b, u], 1.0)) * night_factor * fog_factor
+            cap[b, u] = foot_assault if pos == P_ATTACKING and foot[u] else math.inf
+
+
+_doctrine_loop = numba.njit(cache=True, nogil=True, boundscheck=False)(_doctrine_rows)
 
 
 def _reachable(arr: BattleArrays, st: State, field: IntArray, moving: BoolArray) -> BoolArray:

@@ -137,6 +137,43 @@ def line_of_sight(
     return out
 
 
+def _ray_clear(
+    x1: float,
+    y1: float,
+    x2: float,
+    y2: float,
+    elevation: NDArray[np.float32],
+    x0: float,
+    y0: float,
+    cell_m: float,
+    t: FloatArray,
+) -> bool:
+    """One ray of :func:`line_of_sight`: whether the ground stays below it at every sample.
+
+    Heights are float32 like the raster (eye height added in float32), the ray itself float64,
+    as the vectorised formulation computed them.
+    """
+    ny, nx = elevation.shape
+    eye = np.float32(_EYE_M)
+    c1 = min(max(int((x1 - x0) / cell_m), 0), nx - 1)
+    r1 = min(max(int((y1 - y0) / cell_m), 0), ny - 1)
+    c2 = min(max(int((x2 - x0) / cell_m), 0), nx - 1)
+    r2 = min(max(int((y2 - y0) / cell_m), 0), ny - 1)
+    z1 = elevation[r1, c1] + eye
+    dz = np.float64(elevation[r2, c2] + eye - z1)
+    dx, dy = x2 - x1, y2 - y1
+    for s in range(t.size):
+        col = min(max(int((x1 + dx * t[s] - x0) / cell_m), 0), nx - 1)
+        row = min(max(int((y1 + dy * t[s] - y0) / cell_m), 0), ny - 1)
+        if not elevation[row, col] <= np.float64(z1) + dz * t[s] + 0.5:
+            return False
+    return True
+
+
+_jit = numba.njit(cache=True, nogil=True, boundscheck=False)
+_clear = _jit(_ray_clear)
+
+
 def _sight_rays(
     x1: FloatArray,
     y1: FloatArray,
@@ -149,30 +186,48 @@ def _sight_rays(
     t: FloatArray,
     out: BoolArray,
 ) -> None:
-    """The loop of :func:`line_of_sight`: clears ``out[i]`` where the ground hides the ray.
-
-    Heights are float32 like the raster (eye height added in float32), the ray itself float64,
-    as the vectorised formulation computed them.
-    """
-    ny, nx = elevation.shape
-    eye = np.float32(_EYE_M)
+    """The loop of :func:`line_of_sight` (:func:`_ray_clear` for each ray)."""
     for i in range(x1.size):
-        c1 = min(max(int((x1[i] - x0) / cell_m), 0), nx - 1)
-        r1 = min(max(int((y1[i] - y0) / cell_m), 0), ny - 1)
-        c2 = min(max(int((x2[i] - x0) / cell_m), 0), nx - 1)
-        r2 = min(max(int((y2[i] - y0) / cell_m), 0), ny - 1)
-        z1 = elevation[r1, c1] + eye
-        dz = np.float64(elevation[r2, c2] + eye - z1)
-        dx, dy = x2[i] - x1[i], y2[i] - y1[i]
-        for s in range(t.size):
-            col = min(max(int((x1[i] + dx * t[s] - x0) / cell_m), 0), nx - 1)
-            row = min(max(int((y1[i] + dy * t[s] - y0) / cell_m), 0), ny - 1)
-            if not elevation[row, col] <= np.float64(z1) + dz * t[s] + 0.5:
-                out[i] = False
-                break
+        out[i] = _clear(x1[i], y1[i], x2[i], y2[i], elevation, x0, y0, cell_m, t)
 
 
-_sight_loop = numba.njit(cache=True, nogil=True, boundscheck=False)(_sight_rays)
+def _see_rows(
+    look: BoolArray,
+    j: IntArray,
+    d: FloatArray,
+    own: IntArray,
+    en: IntArray,
+    detect: float,
+    contact: float,
+    x: FloatArray,
+    y: FloatArray,
+    elevation: NDArray[np.float32],
+    x0: float,
+    y0: float,
+    cell_m: float,
+    t: FloatArray,
+    target: IntArray,
+    dist: FloatArray,
+) -> None:
+    """Make enemy ``en[j]`` at ``d`` the target of unit ``own[f]`` where it sees it.
+
+    For each ``(b, f)`` with ``look`` and ``d`` within the detection range: within contact
+    distance, or with a clear line of sight (from the unit to the enemy).
+    """
+    reps, n_f = j.shape
+    for b in range(reps):
+        for f in range(n_f):
+            if look[b, f] and d[b, f] <= detect:
+                u, e = own[f], en[j[b, f]]
+                if d[b, f] <= contact or _clear(
+                    x[b, u], y[b, u], x[b, e], y[b, e], elevation, x0, y0, cell_m, t
+                ):
+                    target[b, u] = e
+                    dist[b, u] = d[b, f]
+
+
+_sight_loop = _jit(_sight_rays)
+_see_loop = _jit(_see_rows)
 
 
 def acquire(arr: BattleArrays, st: State, alive: BoolArray, env: Environment) -> Contacts:
@@ -183,6 +238,11 @@ def acquire(arr: BattleArrays, st: State, alive: BoolArray, env: Environment) ->
     soft = np.full((reps, n), -1, dtype=np.int64)
     soft_dist = np.full((reps, n), np.inf)
     live = (arr.utype != AIR) & alive.any(axis=0)  # columns worth looking at this step
+    ter = arr.terrain
+    ground = (
+        float(env.detect_range), float(arr.params.contact), st.x, st.y, ter.elevation,
+        float(ter.x0), float(ter.y0), float(ter.cell_m), _LOS_T,
+    )  # fmt: skip
     for s in range(arr.n_sides):
         own = np.flatnonzero((arr.side == s) & live)
         en = np.flatnonzero((arr.side != s) & live)
@@ -193,8 +253,8 @@ def acquire(arr: BattleArrays, st: State, alive: BoolArray, env: Environment) ->
         x, y, ex, ey = st.x[:, own], st.y[:, own], st.x[:, en], st.y[:, en]
         ok = alive[:, en]
         j, dmin = nearest(x, y, ex, ey, ok)
-        b, i = np.nonzero(alive[:, own] & (dmin <= env.detect_range))
-        _nearest_visible(arr, st, b, own[i], en[j[b, i]], dmin[b, i], target, dist)
+        look = alive[:, own]
+        _see_loop(look, j, dmin, own, en, *ground, target, dist)
         # the nearest soft enemy is the nearest enemy unless that one is armour
         soft[:, own], soft_dist[:, own] = target[:, own], dist[:, own]
         armour = arr.utype[en] == TANK
@@ -202,42 +262,17 @@ def acquire(arr: BattleArrays, st: State, alive: BoolArray, env: Environment) ->
         if b.size:
             soft[b, own[i]], soft_dist[b, own[i]] = -1, np.inf
             js, ds = nearest(x[b, i, None], y[b, i, None], ex[b], ey[b], ok[b] & ~armour[None, :])
-            js, ds = js[:, 0], ds[:, 0]
-            seen = alive[b, own[i]] & (ds <= env.detect_range)
-            b, i, js, ds = b[seen], i[seen], js[seen], ds[seen]
-            _nearest_visible(arr, st, b, own[i], en[js], ds, soft, soft_dist)
+            j, dmin = np.zeros_like(j), np.full(dmin.shape, np.inf)
+            j[b, i], dmin[b, i] = js[:, 0], ds[:, 0]
+            again = np.zeros_like(look)
+            again[b, i] = look[b, i]
+            _see_loop(again, j, dmin, own, en, *ground, soft, soft_dist)
     observed = np.zeros((reps, n), dtype=bool)
     b, i = np.nonzero(target >= 0)
     observed[b, target[b, i]] = True
     b, i = np.nonzero(soft >= 0)
     observed[b, soft[b, i]] = True
     return Contacts(target, dist, soft, soft_dist, observed)
-
-
-def _nearest_visible(
-    arr: BattleArrays,
-    st: State,
-    b: IntArray,
-    u: IntArray,
-    j: IntArray,
-    d: FloatArray,
-    target: IntArray,
-    dist: FloatArray,
-) -> None:
-    """Make enemy ``j`` at ``d`` the target of unit ``(b, u)`` if the unit sees it.
-
-    The pairs are live units and their nearest enemy within detection range; a unit sees it
-    within contact distance, or if the line of sight is clear.
-    """
-    if b.size == 0:
-        return
-    ok = d <= arr.params.contact
-    far = np.flatnonzero(~ok)
-    if far.size:
-        bf, uf, jf = b[far], u[far], j[far]
-        ok[far] = line_of_sight(arr, st.x[bf, uf], st.y[bf, uf], st.x[bf, jf], st.y[bf, jf])
-    target[b[ok], u[ok]] = j[ok]
-    dist[b[ok], u[ok]] = d[ok]
 
 
 def _intensity(arr: BattleArrays, action: IntArray) -> FloatArray:
@@ -351,10 +386,10 @@ def resolve(arr: BattleArrays, st: State, fire: Fire, con: Contacts, env: Enviro
     fighting = (fire.z > 0) | (con.target >= 0) | (con.soft >= 0)
     # the whole force of a battle area where some unit fights is engaged (CDB90 counts the
     # committed force, not only the sub-units that see the enemy at the moment)
-    engaged = fighting | (np.matmul(st.near, fighting[..., None].astype(float))[..., 0] > 0)
+    engaged = fighting | (_area_sums(arr, st.near, fighting[..., None].astype(float))[..., 0] > 0)
     engaged &= (arr.utype != AIR)[None, :]
     xe = np.where(engaged, x, 0.0)
-    sums = np.matmul(st.near, np.stack([xe, fire.z, fire.w], axis=-1))  # (B, U, 3)
+    sums = _area_sums(arr, st.near, np.stack([xe, fire.z, fire.w], axis=-1))  # (B, U, 3)
     xs = np.maximum(sums[..., 0], xe)
     zs = np.maximum(sums[..., 1], fire.z)
     ws = np.maximum(sums[..., 2], fire.w)
@@ -397,6 +432,24 @@ def resolve(arr: BattleArrays, st: State, fire: Fire, con: Contacts, env: Enviro
         out.inflicted += np.bincount(b * n + u, y * share[b, j], out.men.size).reshape(
             out.men.shape
         )
+    return out
+
+
+def _area_sums(arr: BattleArrays, near: FloatArray, v: FloatArray) -> FloatArray:
+    """``near @ v`` (``(B, U, U) @ (B, U, k)``): sums over each unit's battle area.
+
+    A battle area holds units of one side only, so when each side's columns form a block the
+    product is taken block by block (the same sums: the terms left out are zeros).
+    """
+    out = np.zeros(v.shape)
+    for s in range(arr.n_sides):
+        cols = np.flatnonzero(arr.side == s)
+        if cols.size and cols[-1] - cols[0] + 1 != cols.size:  # not a block: the whole product
+            full: FloatArray = np.matmul(near, v)
+            return full
+        if cols.size:
+            a, b = cols[0], cols[-1] + 1
+            out[:, a:b] = np.matmul(near[:, a:b, a:b], v[:, a:b])
     return out
 
 
