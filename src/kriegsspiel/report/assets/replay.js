@@ -481,8 +481,8 @@
       const tx = sx(EV.tx[i]), ty = sy(EV.ty[i]);
       let fx = null, fy = null, col = "#333333";
       if (EV.src[i] >= 0 && known(EV.src[i], frameAt(t))) {
-        const p = unitAt(EV.src[i], t);
-        if (p) { fx = sx(p.x); fy = sy(p.y); }
+        const k = itemOf[EV.src[i]]; // from the firer's symbol, where it is drawn
+        if (k >= 0) { fx = items[k].x; fy = items[k].y; }
         col = sideColor(D.units[EV.src[i]].side);
       }
       if (kind === "air") { fx = tx - 60; fy = Math.max(0, ty - 220); col = "#222222"; }
@@ -514,12 +514,225 @@
     if (s0.length) refStrength = s0[Math.floor(s0.length / 2)];
   }
 
-  function symbol(u, p, selected) {
+  // ---- units standing together -------------------------------------------------------------
+  // What is drawn now, one item per unit symbol or ghost: u, ghost, p (the interpolated unit;
+  // null for a ghost), its true screen position (tx, ty; a ghost's: where last seen), the drawn
+  // centre (x, y), the frame's size (w, h), and the box it covers (bw x bh, centred dy below the
+  // symbol's centre: the frame with its echelon mark above and its strength bar below).
+  const items = [];
+  const itemOf = new Int32Array(nU); // index in items of unit u, -1 when not drawn
+  // Units in the order of their ids, so a fan keeps its order from frame to frame.
+  const idRank = new Int32Array(nU);
+  D.units.map((u, i) => i).sort((a, b) => (D.units[a].id < D.units[b].id ? -1
+    : D.units[a].id > D.units[b].id ? 1 : a - b)).forEach((u, r) => { idRank[u] = r; });
+  function collectUnits(t, f) {
+    items.length = 0;
+    itemOf.fill(-1);
+    for (let u = 0; u < nU; u++) {
+      const p = unitAt(u, t);
+      if (!p) continue;
+      if (known(u, f)) {
+        const size = Math.min(1.7, Math.max(0.65, Math.sqrt(Math.max(p.s, 0) / refStrength)));
+        const w = 26 * size, h = 17 * size, tx = sx(p.x), ty = sy(p.y);
+        itemOf[u] = items.length;
+        items.push({ u: u, ghost: false, p: p, tx: tx, ty: ty, x: tx, y: ty, w: w, h: h,
+          bw: w + 2, bh: h + 18, dy: -3, fanned: false });
+        continue;
+      }
+      const k = lastSeen(u, f);
+      if (k < 0) continue;
+      const tx = sx(X[k * nU + u]), ty = sy(Y[k * nU + u]);
+      itemOf[u] = items.length;
+      items.push({ u: u, ghost: true, p: null, tx: tx, ty: ty, x: tx, y: ty, w: 24, h: 16,
+        bw: 26, bh: 18, dy: 0, fanned: false });
+    }
+  }
+
+  // Symbols whose boxes would touch at their true positions are drawn fanned out around their
+  // common centre: a ring for up to six, beyond that a grid with an empty middle (units on one
+  // point in the order of their ids), each joined by a thin line to its true position (a small
+  // dot). A fan that would touch another symbol or fan is merged with it and laid out again, so
+  // no two drawn boxes overlap; zoomed in until the true boxes no longer touch, each symbol
+  // stands where it is. Display only: the data are never changed.
+  const FAN_GAP = 3; // pixels between fanned boxes
+  const FAN_HOLE = 4; // pixels kept free around the fan's centre for the dots
+  const TOUCH = 1; // boxes closer than this many pixels touch
+  const fanSlots = new Map(); // n -> at least n places [dx, dy] in cells, in order
+  function slots(n) {
+    let out = fanSlots.get(n);
+    if (out) return out;
+    if (n <= 6) {
+      // n points on a circle scaled by the least factor that keeps every pair a cell apart
+      // across or down; of a few starting angles (left, top, and half a step on) the tightest
+      let best = Infinity;
+      const starts = [Math.PI, 1.5 * Math.PI, Math.PI + Math.PI / n, 1.5 * Math.PI + Math.PI / n];
+      for (const a0 of starts) {
+        const pts = [];
+        for (let i = 0; i < n; i++) {
+          const a = a0 + 2 * Math.PI * i / n; // clockwise on the screen
+          pts.push([Math.cos(a), Math.sin(a)]);
+        }
+        let scale = 0;
+        for (let i = 0; i < n; i++) {
+          for (let j = i + 1; j < n; j++) {
+            const d = Math.max(Math.abs(pts[i][0] - pts[j][0]), Math.abs(pts[i][1] - pts[j][1]));
+            scale = Math.max(scale, 1 / d);
+          }
+        }
+        if (scale < best - 1e-9) {
+          best = scale;
+          out = pts.map(([x, y]) => [x * scale, y * scale]);
+        }
+      }
+    } else {
+      // every cell of the smallest odd square with room for n around an empty centre, ring by
+      // ring, each ring clockwise from the top
+      let r = 1;
+      while ((2 * r + 1) * (2 * r + 1) - 1 < n) r++;
+      const cells = [];
+      for (let i = -r; i <= r; i++) {
+        for (let j = -r; j <= r; j++) if (i || j) cells.push([i, j]);
+      }
+      const turn = (c) => (Math.atan2(c[0], -c[1]) + 2 * Math.PI) % (2 * Math.PI);
+      cells.sort((a, b) => Math.max(Math.abs(a[0]), Math.abs(a[1])) -
+        Math.max(Math.abs(b[0]), Math.abs(b[1])) || turn(a) - turn(b));
+      out = cells;
+    }
+    fanSlots.set(n, out);
+    return out;
+  }
+  function touch(a, ax, ay, b, bx, by) {
+    return Math.abs(ax - bx) < (a.bw + b.bw) / 2 + TOUCH &&
+      Math.abs(ay + a.dy - by - b.dy) < (a.bh + b.bh) / 2 + TOUCH;
+  }
+  function root(par, i) {
+    while (par[i] !== i) { par[i] = par[par[i]]; i = par[i]; }
+    return i;
+  }
+  // Lay out one group (item indices in id order) around the mean of its true box centres: the
+  // members furthest from it first (then in id order) each take the free slot nearest to their
+  // own true position, so a fan of units far apart keeps them on their sides of it.
+  const DIST = new Float64Array(nU);
+  function layoutGroup(g) {
+    if (g.length === 1) {
+      const it = items[g[0]];
+      it.x = it.tx; it.y = it.ty; it.fanned = false;
+      return;
+    }
+    let cx = 0, cy = 0, cw = 0, ch = 0;
+    for (const i of g) {
+      const it = items[i];
+      cx += it.tx; cy += it.ty + it.dy;
+      cw = Math.max(cw, it.bw); ch = Math.max(ch, it.bh);
+    }
+    cx /= g.length; cy /= g.length;
+    const s = slots(g.length);
+    cw += FAN_GAP; ch += FAN_GAP;
+    // spread further if a box would cover the centre, where the true positions' dots are
+    let k = 1;
+    for (const [dx, dy] of s) {
+      k = Math.max(k, Math.min(dx ? (cw / 2 + FAN_HOLE) / Math.abs(dx * cw) : Infinity,
+        dy ? (ch / 2 + FAN_HOLE) / Math.abs(dy * ch) : Infinity));
+    }
+    for (const i of g) {
+      const it = items[i];
+      DIST[i] = Math.round(Math.hypot(it.tx - cx, it.ty + it.dy - cy));
+    }
+    const order = g.slice().sort((a, b) => DIST[b] - DIST[a]);
+    const taken = new Uint8Array(s.length);
+    for (const i of order) {
+      const it = items[i];
+      let best = -1, bestD = Infinity;
+      for (let j = 0; j < s.length; j++) {
+        if (taken[j]) continue;
+        const d = Math.hypot(cx + s[j][0] * cw * k - it.tx, cy + s[j][1] * ch * k - it.ty - it.dy);
+        if (d < bestD - 0.5) { best = j; bestD = d; }
+      }
+      taken[best] = 1;
+      it.x = cx + s[best][0] * cw * k;
+      it.y = cy + s[best][1] * ch * k - it.dy;
+      it.fanned = true;
+    }
+  }
+  function layoutFans() {
+    const n = items.length;
+    const par = new Int32Array(n);
+    for (let i = 0; i < n; i++) par[i] = i;
+    for (let i = 0; i < n; i++) {
+      const a = items[i];
+      for (let j = i + 1; j < n; j++) {
+        const b = items[j];
+        if (touch(a, a.tx, a.ty, b, b.tx, b.ty)) par[root(par, j)] = root(par, i);
+      }
+    }
+    // each pass merges at least two groups, so this ends
+    for (;;) {
+      const groups = new Map();
+      for (let i = 0; i < n; i++) {
+        const r = root(par, i);
+        const g = groups.get(r);
+        if (g) g.push(i); else groups.set(r, [i]);
+      }
+      for (const g of groups.values()) {
+        g.sort((a, b) => idRank[items[a].u] - idRank[items[b].u]);
+        layoutGroup(g);
+      }
+      let merged = false;
+      for (let i = 0; i < n; i++) {
+        const a = items[i];
+        for (let j = i + 1; j < n; j++) {
+          const b = items[j];
+          if (root(par, i) !== root(par, j) && touch(a, a.x, a.y, b, b.x, b.y)) {
+            par[root(par, j)] = root(par, i);
+            merged = true;
+          }
+        }
+      }
+      if (!merged) break;
+    }
+    // A merged fan may have taken in a symbol that, laid out again, has room where it is: back
+    // it goes if at its true position it touches no other symbol, drawn or true.
+    for (let again = true; again;) {
+      again = false;
+      for (let i = 0; i < n; i++) {
+        const a = items[i];
+        if (!a.fanned) continue;
+        let free = true;
+        for (let j = 0; j < n && free; j++) {
+          const b = items[j];
+          free = j === i || !(touch(a, a.tx, a.ty, b, b.x, b.y) ||
+            touch(a, a.tx, a.ty, b, b.tx, b.ty));
+        }
+        if (free) { a.x = a.tx; a.y = a.ty; a.fanned = false; again = true; }
+      }
+    }
+  }
+  // The true positions of fanned symbols: a thin line to each symbol and a dot.
+  function drawFanLines() {
+    ctx.beginPath();
+    let any = false;
+    for (const it of items) {
+      if (!it.fanned) continue;
+      ctx.moveTo(it.tx, it.ty); ctx.lineTo(it.x, it.y);
+      any = true;
+    }
+    if (!any) return;
+    ctx.strokeStyle = "rgba(255,255,255,0.8)"; ctx.lineWidth = 2.6; ctx.stroke();
+    ctx.strokeStyle = "rgba(17,17,17,0.85)"; ctx.lineWidth = 1; ctx.stroke();
+    ctx.beginPath();
+    for (const it of items) {
+      if (!it.fanned) continue;
+      ctx.moveTo(it.tx + 2.5, it.ty); ctx.arc(it.tx, it.ty, 2.5, 0, 2 * Math.PI);
+      blockers.push({ x: it.tx - 3, y: it.ty - 3, w: 6, h: 6 });
+    }
+    ctx.fillStyle = "#111"; ctx.fill();
+    ctx.strokeStyle = "#fff"; ctx.lineWidth = 1; ctx.stroke();
+  }
+
+  function symbol(it, selected) {
+    const u = it.u, p = it.p, w = it.w, h = it.h, x = it.x, y = it.y;
     const unit = D.units[u];
     const frac = unit.s0 > 0 ? Math.max(0, p.s / unit.s0) : 1;
-    const size = Math.min(1.7, Math.max(0.65, Math.sqrt(Math.max(p.s, 0) / refStrength)));
-    const w = 26 * size, h = 17 * size;
-    const x = sx(p.x), y = sy(p.y);
     const dead = p.s <= 0;
     ctx.save();
     ctx.globalAlpha = dead ? 0.35 : 1;
@@ -551,23 +764,22 @@
     ctx.fillRect(x - w / 2, y + h / 2 + 2, w * Math.min(1, frac), 3);
     ctx.restore();
     drawn.push({ u: u, x: x, y: y, r: Math.max(w, h) / 2 + 3 });
-    // the frame with its echelon mark above and strength bar below
-    blockers.push({ x: x - w / 2 - 1, y: y - h / 2 - 12, w: w + 2, h: h + 18 });
+    blockers.push({ x: x - it.bw / 2, y: y + it.dy - it.bh / 2, w: it.bw, h: it.bh });
   }
 
   // Where the viewing side last saw an enemy it no longer sees: a faint dashed outline.
-  function ghost(u, k) {
-    const unit = D.units[u];
-    const x = sx(X[k * nU + u]), y = sy(Y[k * nU + u]);
+  function ghost(it) {
+    const unit = D.units[it.u];
+    const x = it.x, y = it.y;
     ctx.save();
     ctx.globalAlpha = 0.45;
     ctx.setLineDash([3, 3]);
     ctx.strokeStyle = sideColor(unit.side); ctx.lineWidth = 1.5;
-    ctx.strokeRect(x - 12, y - 8, 24, 16);
+    ctx.strokeRect(x - it.w / 2, y - it.h / 2, it.w, it.h);
     ctx.restore();
     label("?", x, y, { size: 11, weight: "700", color: sideColor(unit.side) });
-    ghosts.push(u);
-    blockers.push({ x: x - 13, y: y - 9, w: 26, h: 18 });
+    ghosts.push(it.u);
+    blockers.push({ x: x - it.bw / 2, y: y - it.bh / 2, w: it.bw, h: it.bh });
   }
 
   function drawTrail(u, t) {
@@ -599,16 +811,15 @@
     blockers.length = 0;
     drawFeatures();
     drawObjectives(f);
+    collectUnits(t, f);
+    layoutFans();
     drawEvents(t);
     drawn.length = 0;
     ghosts.length = 0;
     if (state.selected >= 0 && known(state.selected, f)) drawTrail(state.selected, t);
-    for (let u = 0; u < nU; u++) {
-      const p = unitAt(u, t);
-      if (!p) continue;
-      if (known(u, f)) { symbol(u, p, u === state.selected); continue; }
-      const k = lastSeen(u, f);
-      if (k >= 0) ghost(u, k);
+    drawFanLines();
+    for (const it of items) {
+      if (it.ghost) ghost(it); else symbol(it, it.u === state.selected);
     }
     placeLabels(intelAt(t));
     drawLabels();
@@ -818,7 +1029,24 @@
         leader: q.lead >= 0,
       }));
     },
+    // every unit symbol and ghost of the last redraw: the unit's id and index, whether it is a
+    // ghost and whether it is fanned out, its box (frame, echelon mark and strength bar), the
+    // centre it is drawn at and its true position, in page pixels
+    units: () => {
+      const r = canvas.getBoundingClientRect();
+      return items.map((it) => ({
+        id: D.units[it.u].id,
+        unit: it.u,
+        ghost: it.ghost,
+        fanned: it.fanned,
+        box: { x: r.left + it.x - it.bw / 2, y: r.top + it.y + it.dy - it.bh / 2, w: it.bw,
+          h: it.bh },
+        drawn: { x: r.left + it.x, y: r.top + it.y },
+        true: { x: r.left + it.tx, y: r.top + it.ty },
+      }));
+    },
     view: () => state.view,
+    // unit u's true position (interpolated) in page pixels, also when its symbol is fanned out
     unitScreen: (u) => {
       const p = unitAt(u, state.t);
       if (!p) return null;
