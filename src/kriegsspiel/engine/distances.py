@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 from numpy.typing import NDArray
+
+from kriegsspiel.engine.jit import njit, vectorize
 
 __all__ = ["MARGIN", "nearest", "within"]
 
@@ -114,7 +115,7 @@ def _nearest_rows(
     return True
 
 
-_nearest_loop = numba.njit(cache=True, nogil=True, boundscheck=False)(_nearest_rows)
+_nearest_loop = njit(_nearest_rows)
 
 
 def within(dx: FloatArray, dy: FloatArray, r: float | FloatArray) -> BoolArray:
@@ -139,6 +140,4 @@ def _within_one(dx: float, dy: float, r: float) -> bool:
     return math.hypot(dx, dy) <= r
 
 
-_within_ufunc = numba.vectorize(  # type: ignore[no-untyped-call]  # numba's vectorize is untyped
-    ["boolean(float64, float64, float64)"], cache=True
-)(_within_one)
+_within_ufunc = vectorize("boolean(float64, float64, float64)", _within_one)

@@ -27,7 +27,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 from numpy.typing import NDArray
 
@@ -54,6 +53,7 @@ from kriegsspiel.engine.arrays import (
 )
 from kriegsspiel.engine.distances import nearest, within
 from kriegsspiel.engine.fire import Contacts, Environment, firer_factor, strength_fraction
+from kriegsspiel.engine.jit import njit
 from kriegsspiel.engine.state import State
 from kriegsspiel.engine.trace import Decision, Trace
 
@@ -720,7 +720,7 @@ def _doctrine_rows(
             cap[b, u] = foot_assault if pos == P_ATTACKING and foot[u] else math.inf
 
 
-_doctrine_loop = numba.njit(cache=True, nogil=True, boundscheck=False)(_doctrine_rows)
+_doctrine_loop = njit(_doctrine_rows)
 
 
 def _reachable(arr: BattleArrays, st: State, field: IntArray, moving: BoolArray) -> BoolArray:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 from numpy.typing import NDArray
 
@@ -41,6 +40,7 @@ from kriegsspiel.engine.arrays import (
     BattleArrays,
 )
 from kriegsspiel.engine.distances import nearest, within
+from kriegsspiel.engine.jit import njit
 from kriegsspiel.engine.state import State
 from kriegsspiel.laws import helmbold_rates
 
@@ -170,8 +170,7 @@ def _ray_clear(
     return True
 
 
-_jit = numba.njit(cache=True, nogil=True, boundscheck=False)
-_clear = _jit(_ray_clear)
+_clear = njit(_ray_clear)
 
 
 def _sight_rays(
@@ -226,8 +225,8 @@ def _see_rows(
                     dist[b, u] = d[b, f]
 
 
-_sight_loop = _jit(_sight_rays)
-_see_loop = _jit(_see_rows)
+_sight_loop = njit(_sight_rays)
+_see_loop = njit(_see_rows)
 
 
 def acquire(arr: BattleArrays, st: State, alive: BoolArray, env: Environment) -> Contacts:

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 from numpy.typing import NDArray
 
 from kriegsspiel.engine.arrays import AIR, BattleArrays
 from kriegsspiel.engine.distances import within
 from kriegsspiel.engine.doctrine import Movement
+from kriegsspiel.engine.jit import njit
 from kriegsspiel.engine.state import State
 
 __all__ = ["move"]
@@ -205,6 +205,5 @@ def _straight_rows(
         out_x[i], out_y[i] = px, py
 
 
-_jit = numba.njit(cache=True, nogil=True, boundscheck=False)
-_follow_loop = _jit(_follow_rows)
-_straight_loop = _jit(_straight_rows)
+_follow_loop = njit(_follow_rows)
+_straight_loop = njit(_straight_rows)
