@@ -613,6 +613,7 @@
   // members furthest from it first (then in id order) each take the free slot nearest to their
   // own true position, so a fan of units far apart keeps them on their sides of it.
   const DIST = new Float64Array(nU);
+  let lastFan = new Map(), nextFan = new Map(); // members (unit indices) -> their places
   function layoutGroup(g) {
     if (g.length === 1) {
       const it = items[g[0]];
@@ -634,27 +635,42 @@
       k = Math.max(k, Math.min(dx ? (cw / 2 + FAN_HOLE) / Math.abs(dx * cw) : Infinity,
         dy ? (ch / 2 + FAN_HOLE) / Math.abs(dy * ch) : Infinity));
     }
+    const at = (n, j) => Math.hypot(cx + s[j][0] * cw * k - items[g[n]].tx,
+      cy + s[j][1] * ch * k - items[g[n]].ty - items[g[n]].dy);
     for (const i of g) {
       const it = items[i];
       DIST[i] = Math.round(Math.hypot(it.tx - cx, it.ty + it.dy - cy));
     }
-    const order = g.slice().sort((a, b) => DIST[b] - DIST[a]);
+    const order = g.map((i, n) => n).sort((a, b) => DIST[g[b]] - DIST[g[a]]);
     const taken = new Uint8Array(s.length);
-    for (const i of order) {
-      const it = items[i];
+    let place = new Int32Array(g.length), far = 0;
+    for (const n of order) {
       let best = -1, bestD = Infinity;
       for (let j = 0; j < s.length; j++) {
         if (taken[j]) continue;
-        const d = Math.hypot(cx + s[j][0] * cw * k - it.tx, cy + s[j][1] * ch * k - it.ty - it.dy);
+        const d = at(n, j);
         if (d < bestD - 0.5) { best = j; bestD = d; }
       }
       taken[best] = 1;
-      it.x = cx + s[best][0] * cw * k;
-      it.y = cy + s[best][1] * ch * k - it.dy;
-      it.fanned = true;
+      place[n] = best;
+      far = Math.max(far, bestD);
     }
+    // the same members as at the last redraw keep their places, so a fan does not reshuffle as
+    // its units move about inside it, unless that leaves one a cell further from where it is
+    const key = g.map((i) => items[i].u).join(",");
+    const kept = lastFan.get(key);
+    if (kept && kept.every((j, n) => at(n, j) <= far + Math.hypot(cw, ch))) place = kept;
+    nextFan.set(key, place);
+    g.forEach((i, n) => {
+      const it = items[i];
+      it.x = cx + s[place[n]][0] * cw * k;
+      it.y = cy + s[place[n]][1] * ch * k - it.dy;
+      it.fanned = true;
+    });
   }
   function layoutFans() {
+    lastFan = nextFan;
+    nextFan = new Map();
     const n = items.length;
     const par = new Int32Array(n);
     for (let i = 0; i < n; i++) par[i] = i;
