@@ -1,0 +1,92 @@
+"""Khasan's outcome with every scenario assumption drawn across its range (an analysis script).
+
+    python benchmarks/khasan_uncertainty.py [--points 40] [--reps 25] [--seed 1] [--out DIR]
+
+The fidelity table (``khasan_fidelity.py``) shows the spread of chance alone: one value per
+assumption. Here a Latin hypercube draws every assumption of ``khasan-1938`` that has a range
+(its ``low``-``high``) at once, ``--points`` times, and runs ``--reps`` replications at each
+point (``kriegsspiel sweep --lhs`` over all of them, on a pool of one process per core).
+Printed per loss: the record, the 5-95 % band over all replications pooled (chance and
+assumptions together), and the lowest and highest median of a point; per crest goal the pooled
+share and the lowest and highest share of a point.
+The engine's parameter library is held fixed. Resumable: run it again with the same ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kriegsspiel.experiment.backends import Backend
+from kriegsspiel.experiment.designs import lhs_design, run_design
+from kriegsspiel.experiment.engine_adapter import scenario_assumptions, scenario_task
+
+SCENARIO = "khasan-1938"
+ZN, ZS, BZ = "zaozernaya-north", "zaozernaya-south", "bezymyannaya"
+LOSSES = (  # column, name, record low, record high
+    ("soviet.killed_missing", "Soviet killed + missing", 792.0, 960.0),
+    ("soviet.wounded", "Soviet wounded", 2752.0, 2752.0),
+    ("japanese.killed", "Japanese killed", 526.0, 526.0),
+    ("japanese.wounded", "Japanese wounded", 914.0, 914.0),
+    ("soviet.tanks_disabled", "Soviet tanks disabled", 85.0, 85.0),
+)
+GOALS = (  # name, objectives, time, side, bound (a minimum, or minus a maximum)
+    ("Japanese hold all three crests, 31 Jul 08:00", (ZN, ZS, BZ), "1938-07-31T08:00",
+     "japanese", 0.7),
+    ("Japanese hold Zaozernaya, 3 Aug 00:00", (ZN, ZS), "1938-08-03T00:00", "japanese", 0.7),
+    ("Soviets hold the southern crest, 11 Aug 12:00", (ZS,), "1938-08-11T12:00", "soviet", 0.6),
+    ("All three crests Soviet, 6 Aug 12:00", (ZN, ZS, BZ), "1938-08-06T12:00", "soviet", -0.1),
+)  # fmt: skip
+
+
+def _held(frame: pd.DataFrame, objectives: tuple[str, ...], when: str, side: str) -> pd.Series:
+    cols = [f"control.{o}.{when}" for o in objectives]
+    return (frame[cols] == side).all(axis=1)
+
+
+def main() -> None:
+    """Run the design (or finish it) and print the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--points", type=int, default=40, help="Latin hypercube points")
+    parser.add_argument("--reps", type=int, default=25, help="replications per point")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=Path("runs/khasan-uncertainty"))
+    args = parser.parse_args()
+    ranges = scenario_assumptions(SCENARIO)
+    design = lhs_design(ranges, args.points, args.seed)
+    resume = args.out.exists() and any(args.out.iterdir())
+    results = run_design(
+        lambda point: scenario_task(SCENARIO, point), design, args.out,
+        replications=args.reps, seed=args.seed, block_size=args.reps,
+        backend=Backend.choose(workers=os.cpu_count() or 1, processes=True), resume=resume,
+    )  # fmt: skip
+    frames = [run.frame() for run in results.runs]
+    pooled = pd.concat(frames, ignore_index=True)
+    print(f"{SCENARIO}: {len(ranges)} assumptions drawn at once, {args.points} points x "
+          f"{args.reps} replications (seed {args.seed})\n")  # fmt: skip
+    header = "| loss | record | pooled median (5-95 %) | point medians, lowest-highest |"
+    print(header + " record in band |")
+    print("|---|---|---|---|---|")
+    for column, name, low, high in LOSSES:
+        q05, q50, q95 = np.quantile(pooled[column], [0.05, 0.5, 0.95])
+        medians = [float(f[column].median()) for f in frames]
+        rec = f"{low:,.0f}" if low == high else f"{low:,.0f}-{high:,.0f}"
+        inside = "yes" if q05 <= high and low <= q95 else "**no**"
+        print(f"| {name} | {rec} | {q50:,.0f} ({q05:,.0f}-{q95:,.0f}) "
+              f"| {min(medians):,.0f}-{max(medians):,.0f} | {inside} |")  # fmt: skip
+    print("\n| goal | pooled share | point shares, lowest-highest | points meeting it |")
+    print("|---|---|---|---|")
+    for name, objectives, when, side, bound in GOALS:
+        shares = [float(_held(f, objectives, when, side).mean()) for f in frames]
+        share = float(_held(pooled, objectives, when, side).mean())
+        met = sum(s >= bound if bound >= 0 else s <= -bound for s in shares)
+        print(f"| {name} | {100 * share:.1f} % | {100 * min(shares):.0f}-{100 * max(shares):.0f} % "
+              f"| {met} of {len(shares)} |")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
