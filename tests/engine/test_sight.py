@@ -1,4 +1,4 @@
-"""The compiled line of sight answers as the vectorised formulation over the same samples."""
+"""The compiled ray test of detection answers as the vectorised formulation over its samples."""
 
 from __future__ import annotations
 
@@ -8,7 +8,16 @@ import numpy as np
 from engine_battles import flat_terrain
 
 from kriegsspiel.engine.arrays import BattleArrays
-from kriegsspiel.engine.fire import line_of_sight
+from kriegsspiel.engine.fire import _LOS_T, _clear
+
+
+def line_of_sight(
+    arr: BattleArrays, x1: np.ndarray, y1: np.ndarray, x2: np.ndarray, y2: np.ndarray
+) -> np.ndarray:
+    """The engine's ray test (as detection calls it for each ray) over many rays."""
+    ter = arr.terrain
+    grid = (ter.elevation, float(ter.x0), float(ter.y0), float(ter.cell_m), _LOS_T)
+    return np.array([_clear(*ray, *grid) for ray in zip(x1, y1, x2, y2, strict=True)], dtype=bool)
 
 
 def _vectorised(

@@ -111,32 +111,6 @@ class Losses:
         return cls(np.zeros(shape), np.zeros(shape), np.zeros(shape))
 
 
-def line_of_sight(
-    arr: BattleArrays, x1: FloatArray, y1: FloatArray, x2: FloatArray, y2: FloatArray
-) -> BoolArray:
-    """Whether the ground between observer and target (both at eye height) is below the ray.
-
-    The ray is sampled at :data:`_LOS_SAMPLES` evenly spaced points between the two ends; the
-    ground there must lie at most half a metre above it (a loop compiled by numba).
-    """
-    ter = arr.terrain
-    out = np.ones(x1.shape, dtype=bool)
-    c = np.ascontiguousarray
-    _sight_loop(
-        c(x1, dtype=np.float64),
-        c(y1, dtype=np.float64),
-        c(x2, dtype=np.float64),
-        c(y2, dtype=np.float64),
-        ter.elevation,
-        float(ter.x0),
-        float(ter.y0),
-        float(ter.cell_m),
-        _LOS_T,
-        out,
-    )
-    return out
-
-
 def _ray_clear(
     x1: float,
     y1: float,
@@ -148,10 +122,11 @@ def _ray_clear(
     cell_m: float,
     t: FloatArray,
 ) -> bool:
-    """One ray of :func:`line_of_sight`: whether the ground stays below it at every sample.
+    """Whether the ground between observer and target (both at eye height) is below the ray.
 
-    Heights are float32 like the raster (eye height added in float32), the ray itself float64,
-    as the vectorised formulation computed them.
+    The ray is sampled at ``t`` (:data:`_LOS_T`: :data:`_LOS_SAMPLES` evenly spaced points
+    between the two ends); the ground there must lie at most half a metre above it. Heights
+    are float32 like the raster (eye height added in float32), the ray itself float64.
     """
     ny, nx = elevation.shape
     eye = np.float32(_EYE_M)
@@ -171,23 +146,6 @@ def _ray_clear(
 
 
 _clear = njit(_ray_clear)
-
-
-def _sight_rays(
-    x1: FloatArray,
-    y1: FloatArray,
-    x2: FloatArray,
-    y2: FloatArray,
-    elevation: NDArray[np.float32],
-    x0: float,
-    y0: float,
-    cell_m: float,
-    t: FloatArray,
-    out: BoolArray,
-) -> None:
-    """The loop of :func:`line_of_sight` (:func:`_ray_clear` for each ray)."""
-    for i in range(x1.size):
-        out[i] = _clear(x1[i], y1[i], x2[i], y2[i], elevation, x0, y0, cell_m, t)
 
 
 def _see_rows(
@@ -225,7 +183,6 @@ def _see_rows(
                     dist[b, u] = d[b, f]
 
 
-_sight_loop = njit(_sight_rays)
 _see_loop = njit(_see_rows)
 
 
