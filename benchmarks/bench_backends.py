@@ -69,7 +69,6 @@ class Measured:
     steady: float
     main_cpu: float
     worker_cpu: float
-    identical: bool
 
 
 def _cpu(who: int) -> float:
@@ -86,17 +85,19 @@ def _steady_rate(root: Path, block: int, workers: int) -> float:
     return (len(stored) - workers) * block / span if span > 0 else float("nan")
 
 
-def _run(task: BlockTask, root: Path, reps: int, block: int, backend: Backend) -> tuple[float, ...]:
+def _run(
+    task: BlockTask, root: Path, reps: int, block: int, backend: Backend
+) -> tuple[Measured, Results]:
     main0, kids0 = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    run_experiment(
+    results = run_experiment(
         task, root, replications=reps, seed=SEED, block_size=block, backend=backend, progress=False
     )
     wall = time.perf_counter() - start
     steady = _steady_rate(root, block, max(1, backend.workers))
     main = _cpu(resource.RUSAGE_SELF) - main0
     kids = _cpu(resource.RUSAGE_CHILDREN) - kids0
-    return wall, steady, main, kids
+    return Measured(wall, steady, main, kids), results
 
 
 def _task(workload: str) -> BlockTask:
@@ -112,18 +113,17 @@ def _repeat(task: BlockTask, names: list[str], reps: int, block: int) -> dict[st
         for name in names:
             load = os.getloadavg()[0]
             root = Path(tmp) / name.replace(" ", "-")
-            wall, steady, main, kids = _run(task, root, reps, block, CONFIGS[name])
-            table = Results.open(root).arrow()
+            m, results = _run(task, root, reps, block, CONFIGS[name])
+            out[name] = m
+            table = results.arrow()
             reference = table if reference is None else reference
-            out[name] = Measured(wall, steady, main, kids, table.equals(reference))
-            m = out[name]
-            startup = wall - reps / steady if steady == steady else float("nan")
-            same = "identical to" if m.identical else "DIFFERENT FROM"
+            same = "identical to" if table.equals(reference) else "DIFFERENT FROM"
             print(
-                f"  {name:<13} load {load:4.1f}  wall {wall:7.2f} s  run rate {reps / wall:8.1f}"
-                f"  steady rate {steady:8.1f} reps/s  start-up {startup:6.2f} s"
+                f"  {name:<13} load {load:4.1f}  wall {m.wall:7.2f} s"
+                f"  run rate {reps / m.wall:8.1f}  steady rate {m.steady:8.1f} reps/s"
+                f"  start-up {m.wall - reps / m.steady:6.2f} s"
                 f"  cpu: this process {m.main_cpu:7.2f} s, workers {m.worker_cpu:7.2f} s"
-                f" ({(m.main_cpu + m.worker_cpu) / wall:4.2f} cores busy)"
+                f" ({(m.main_cpu + m.worker_cpu) / m.wall:4.2f} cores busy)"
                 f"  ({same} {names[0]})",
                 flush=True,
             )
