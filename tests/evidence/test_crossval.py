@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from kriegsspiel.evidence.crossval import assign_folds, battle_groups
+from kriegsspiel.evidence.folds import assign_folds, battle_groups
 
 
 def test_groups_follow_parent(battles):

@@ -1,8 +1,7 @@
 """Ten-fold cross-validation of the evidence model and its baselines on CDB90.
 
-Folds are drawn by battle: a row that re-counts part of another battle (``parent`` set) goes
-to the fold of its parent, so no battle is both trained on and scored. The assignment is a
-permutation of the battles drawn from ``numpy.random.SeedSequence(seed)``.
+Folds are drawn by battle (:mod:`kriegsspiel.evidence.folds`), so no battle is both trained on
+and scored.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from kriegsspiel.evidence.metrics import (
 )
 from kriegsspiel.evidence.model import fit_clean, outcomes
 
-__all__ = ["DEFAULT_SEED", "GOALS", "assign_folds", "battle_groups", "cross_validate"]
+__all__ = ["DEFAULT_SEED", "GOALS", "cross_validate"]
 
 DEFAULT_SEED = 1990
 #: Goals of issue 6: winner accuracy at least, casualty errors at most.
