@@ -1,4 +1,7 @@
-"""Browser fixtures: Debian's Chromium driven by Python Playwright (never `playwright install`)."""
+"""Browser fixtures: Debian's Chromium driven by Python Playwright (never `playwright install`).
+
+And the replay of a real khasan-1938 run that several browser tests share.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
+
+from kriegsspiel.cli import app
+from kriegsspiel.report.replay_adapter import replay_from_results_dir
+from kriegsspiel.report.replay_data import ReplayData
+from kriegsspiel.report.replay_page import write_replay
 
 ARGS = [
     "--headless",
@@ -87,3 +96,15 @@ def open_page(browser: Any) -> Iterator[Any]:
     yield opener
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def khasan(tmp_path_factory: pytest.TempPathFactory) -> tuple[ReplayData, Path]:
+    """One traced replication of the flagship scenario and its replay page."""
+    out = tmp_path_factory.mktemp("khasan") / "run"
+    args = ["run", "khasan-1938", "--reps", "1", "--seed", "1", "--out", str(out), "--quiet",
+            "--workers", "1"]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    data = replay_from_results_dir(out, 0)
+    return data, write_replay(data, out)

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 from matplotlib.image import imread
+from replay_view import at_time
 from report_synthetic import XSS, replay_data, report_data
 
 from kriegsspiel.report.replay_page import write_replay
@@ -163,12 +164,6 @@ def test_replay_of_a_real_engine_run(open_page: Any, engine_run: Path) -> None:
     assert opened.errors == [] and opened.network == [] and opened.dialogs == []
 
 
-def _at(page: Any, t: float) -> None:
-    page.locator("#slider").evaluate(
-        f"s => {{ s.value = String({t!r}); s.dispatchEvent(new Event('input')); }}"
-    )
-
-
 def test_fog_of_war_view_hides_enemies_the_side_does_not_see(
     open_page: Any, engine_run: Path
 ) -> None:
@@ -192,7 +187,7 @@ def test_fog_of_war_view_hides_enemies_the_side_does_not_see(
     assert page.locator("#viewbox").is_visible()
     labels = page.locator("#view option").all_inner_texts()
     assert labels[1:] == [f"as {s.name} saw it" for s in data.sides]
-    _at(page, float(data.times[f]))
+    at_time(page, float(data.times[f]))
     everyone = page.evaluate("kriegsspielReplay.drawnBySide()")
     page.select_option("#view", "0")
     fogged = page.evaluate("kriegsspielReplay.drawnBySide()")

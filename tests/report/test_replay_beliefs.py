@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 from meeting_run import positions_known_run
+from replay_view import at_time
 from report_synthetic import SIDES, XSS, replay_data
 
 from kriegsspiel.errors import InputError
@@ -87,12 +88,6 @@ def test_side_names_in_the_intel_are_escaped() -> None:
     assert "<img" not in html
 
 
-def _at(page: Any, t: float) -> None:
-    page.locator("#slider").evaluate(
-        f"s => {{ s.value = String({t!r}); s.dispatchEvent(new Event('input')); }}"
-    )
-
-
 def _shown(page: Any) -> tuple[list[str], list[str]]:
     """The side panel's line and the map's label for each objective."""
     texts: list[str] = page.locator("#objectives li .intel").all_inner_texts()
@@ -117,7 +112,7 @@ def test_the_fog_view_shows_the_sides_belief_and_the_full_view_the_truth(
     k = int(differs[0])
     opened = open_page(write_replay(data, run))
     page = opened.page
-    _at(page, float(data.intel.times[k]))
+    at_time(page, float(data.intel.times[k]))
     names = [s.name for s in data.sides]
     objectives = range(len(data.objectives))
     men = [[f"{int(present[k, i, o]):,}" for i in range(2)] for o in objectives]
@@ -146,7 +141,7 @@ def test_the_fog_view_shows_the_sides_belief_and_the_full_view_the_truth(
 def test_hostile_side_names_in_the_labels_stay_text(open_page: Any, tmp_path: Path) -> None:
     opened = open_page(write_replay(_hostile(), tmp_path))
     page = opened.page
-    _at(page, 120.0)
+    at_time(page, 120.0)
     panel, labels = _shown(page)
     assert panel and all(XSS in t for t in panel)
     assert len(labels) == len(panel) and not any(XSS in t for t in labels)

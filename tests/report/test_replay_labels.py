@@ -10,28 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from replay_view import overlap, zoom
 
-from kriegsspiel.cli import app
-from kriegsspiel.report.replay_adapter import replay_from_results_dir
 from kriegsspiel.report.replay_data import ReplayData
-from kriegsspiel.report.replay_page import write_replay
 
 pytestmark = pytest.mark.browser
-
-ZOOM_IN = -300  # one wheel notch towards the map: the view grows by exp(0.45)
-
-
-@pytest.fixture(scope="module")
-def khasan(tmp_path_factory: pytest.TempPathFactory) -> tuple[ReplayData, Path]:
-    """One traced replication of the flagship scenario and its replay page."""
-    out = tmp_path_factory.mktemp("labels") / "run"
-    args = ["run", "khasan-1938", "--reps", "1", "--seed", "1", "--out", str(out), "--quiet",
-            "--workers", "1"]  # fmt: skip
-    result = CliRunner().invoke(app, args)
-    assert result.exit_code == 0, result.output
-    data = replay_from_results_dir(out, 0)
-    return data, write_replay(data, out)
 
 
 def _at(page: Any, fraction: float) -> None:
@@ -41,28 +24,9 @@ def _at(page: Any, fraction: float) -> None:
     )
 
 
-def _zoom(page: Any, x: float, y: float, notches: int) -> None:
-    """Wheel over the page point (x, y), dispatched synchronously on the canvas."""
-    page.evaluate(
-        """([x, y, n, dy]) => { const c = document.getElementById('map');
-        for (let i = 0; i < n; i++) c.dispatchEvent(new WheelEvent('wheel',
-          { deltaY: dy, clientX: x, clientY: y, cancelable: true })); }""",
-        [x, y, notches, ZOOM_IN],
-    )
-
-
 def _labels(page: Any) -> list[dict[str, Any]]:
     labels: list[dict[str, Any]] = page.evaluate("kriegsspielReplay.labels()")
     return labels
-
-
-def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
-    return (
-        a["x"] < b["x"] + b["w"]
-        and b["x"] < a["x"] + a["w"]
-        and a["y"] < b["y"] + b["h"]
-        and b["y"] < a["y"] + a["h"]
-    )
 
 
 def _clashes(page: Any, units: int) -> list[str]:
@@ -72,13 +36,13 @@ def _clashes(page: Any, units: int) -> list[str]:
         f"{a['text']!r} / {b['text']!r}"
         for i, a in enumerate(shown)
         for b in shown[i + 1 :]
-        if _overlap(a["box"], b["box"])
+        if overlap(a["box"], b["box"])
     ]
     for u in range(units):
         p = page.evaluate(f"kriegsspielReplay.unitScreen({u})")
         if p is not None:
             dot = {"x": p["x"], "y": p["y"], "w": 0.0, "h": 0.0}
-            out += [f"{lab['text']!r} over unit {u}" for lab in shown if _overlap(lab["box"], dot)]
+            out += [f"{lab['text']!r} over unit {u}" for lab in shown if overlap(lab["box"], dot)]
     return out
 
 
@@ -105,7 +69,7 @@ def test_no_labels_overlap_in_any_view_nor_zoomed_on_the_crests(
     page.select_option("#view", "-1")
     crests = _crests(page)
     for _ in range(4):
-        _zoom(page, crests["x"], crests["y"], 1)
+        zoom(page, crests["x"], crests["y"], 1)
         assert _clashes(page, n) == []
     assert opened.errors == [] and opened.dialogs == []
 
@@ -136,6 +100,6 @@ def test_a_label_hidden_for_want_of_room_comes_back_when_zoomed_in(
     hidden = [lab for lab in _labels(page) if not lab["shown"]]
     assert hidden, "a small window on the battle should leave some label without room"
     target = hidden[0]
-    _zoom(page, target["anchor"]["x"], target["anchor"]["y"], 3)
+    zoom(page, target["anchor"]["x"], target["anchor"]["y"], 3)
     again = [lab for lab in _labels(page) if lab["text"] == target["text"]]
     assert [lab["shown"] for lab in again] == [True]

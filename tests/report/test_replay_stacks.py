@@ -12,29 +12,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
+from replay_view import at_time, overlap, zoom
 
-from kriegsspiel.cli import app
-from kriegsspiel.report.replay_adapter import replay_from_results_dir
 from kriegsspiel.report.replay_data import ReplayData
-from kriegsspiel.report.replay_page import write_replay
 
 pytestmark = pytest.mark.browser
 
-ZOOM_IN = -300  # one wheel notch towards the map: the view grows by exp(0.45)
 MAX_ZOOM_NOTCHES = 5  # the page stops at 6 times the fitted scale (4 notches make 6.05)
-
-
-@pytest.fixture(scope="module")
-def khasan(tmp_path_factory: pytest.TempPathFactory) -> tuple[ReplayData, Path]:
-    """One traced replication of the flagship scenario and its replay page."""
-    out = tmp_path_factory.mktemp("stacks") / "run"
-    args = ["run", "khasan-1938", "--reps", "1", "--seed", "1", "--out", str(out), "--quiet",
-            "--workers", "1"]  # fmt: skip
-    result = CliRunner().invoke(app, args)
-    assert result.exit_code == 0, result.output
-    data = replay_from_results_dir(out, 0)
-    return data, write_replay(data, out)
 
 
 def _stack(data: ReplayData) -> tuple[float, list[int]]:
@@ -50,34 +34,9 @@ def _stack(data: ReplayData) -> tuple[float, list[int]]:
     return best[1], best[2]
 
 
-def _at(page: Any, t: float) -> None:
-    page.locator("#slider").evaluate(
-        f"s => {{ s.value = String({t!r}); s.dispatchEvent(new Event('input')); }}"
-    )
-
-
-def _zoom(page: Any, x: float, y: float, notches: int) -> None:
-    """Wheel over the page point (x, y), dispatched synchronously on the canvas."""
-    page.evaluate(
-        """([x, y, n, dy]) => { const c = document.getElementById('map');
-        for (let i = 0; i < n; i++) c.dispatchEvent(new WheelEvent('wheel',
-          { deltaY: dy, clientX: x, clientY: y, cancelable: true })); }""",
-        [x, y, notches, ZOOM_IN],
-    )
-
-
 def _units(page: Any) -> list[dict[str, Any]]:
     units: list[dict[str, Any]] = page.evaluate("kriegsspielReplay.units()")
     return units
-
-
-def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
-    return (
-        a["x"] < b["x"] + b["w"]
-        and b["x"] < a["x"] + a["w"]
-        and a["y"] < b["y"] + b["h"]
-        and b["y"] < a["y"] + a["h"]
-    )
 
 
 def _at_true(u: dict[str, Any]) -> dict[str, float]:
@@ -93,7 +52,7 @@ def _grown(box: dict[str, float]) -> dict[str, float]:
 
 
 def _overlapping(boxes: list[dict[str, float]]) -> int:
-    return sum(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    return sum(overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
 
 
 def _alone(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -102,7 +61,7 @@ def _alone(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for i, u in enumerate(units):
         here = _grown(_at_true(u))
         others = [b for j, v in enumerate(units) if j != i for b in (v["box"], _at_true(v))]
-        if not any(_overlap(here, b) for b in others):
+        if not any(overlap(here, b) for b in others):
             out.append(u)
     return out
 
@@ -119,7 +78,7 @@ def test_units_on_one_spot_are_drawn_apart_near_their_true_position(
     assert len(stacked) >= 4  # several units on one point: what the fan-out is for
     opened = open_page(path)
     page = opened.page
-    _at(page, t)
+    at_time(page, t)
     for view in ["-1", *(str(i) for i in range(len(data.sides)))]:
         page.select_option("#view", view)
         units = _units(page)
@@ -150,7 +109,7 @@ def test_clicking_a_fanned_symbol_selects_that_unit(
     t, stacked = _stack(data)
     opened = open_page(path)
     page = opened.page
-    _at(page, t)
+    at_time(page, t)
     drawn = {u["unit"]: u for u in _units(page)}
     for u in stacked:
         page.mouse.click(drawn[u]["drawn"]["x"], drawn[u]["drawn"]["y"])
@@ -165,10 +124,10 @@ def test_zoomed_far_in_a_unit_with_room_stands_at_its_true_position(
     data, path = khasan
     t, stacked = _stack(data)
     page = open_page(path).page
-    _at(page, t)
+    at_time(page, t)
     fitted = {u["unit"]: u for u in _units(page)}
     spot = fitted[stacked[0]]["true"]
-    _zoom(page, spot["x"], spot["y"], MAX_ZOOM_NOTCHES)
+    zoom(page, spot["x"], spot["y"], MAX_ZOOM_NOTCHES)
     units = _units(page)
     assert _overlapping([u["box"] for u in units]) == 0
     alone = _alone(units)
