@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import numpy as np
 from numpy.typing import NDArray
 
+from kriegsspiel.engine.jit import njit
 from kriegsspiel.engine.params import EngineParams
 from kriegsspiel.terrain.movement import MoveField
 
@@ -25,6 +26,7 @@ __all__ = [
     "BattleArrays",
     "EventTables",
     "TerrainArrays",
+    "cell_index",
     "code_table",
 ]
 
@@ -119,6 +121,17 @@ class TerrainArrays:
             & (y >= self.y0)
             & (y < self.y0 + ny * self.cell_m)
         )
+
+
+def _cell_of(v: float, v0: float, cell_m: float, n: int) -> int:
+    """Row (or column) of one coordinate on ``n`` cells from ``v0``, as :meth:`TerrainArrays.cell`.
+
+    For the loops compiled by numba, which look up one point at a time.
+    """
+    return min(max(int((v - v0) / cell_m), 0), n - 1)
+
+
+cell_index = njit(_cell_of)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from kriegsspiel.engine.arrays import (
     P_RESERVE,
     TANK,
     BattleArrays,
+    cell_index,
 )
 from kriegsspiel.engine.distances import nearest, within
 from kriegsspiel.engine.jit import njit
@@ -130,16 +131,16 @@ def _ray_clear(
     """
     ny, nx = elevation.shape
     eye = np.float32(_EYE_M)
-    c1 = min(max(int((x1 - x0) / cell_m), 0), nx - 1)
-    r1 = min(max(int((y1 - y0) / cell_m), 0), ny - 1)
-    c2 = min(max(int((x2 - x0) / cell_m), 0), nx - 1)
-    r2 = min(max(int((y2 - y0) / cell_m), 0), ny - 1)
+    c1 = cell_index(x1, x0, cell_m, nx)
+    r1 = cell_index(y1, y0, cell_m, ny)
+    c2 = cell_index(x2, x0, cell_m, nx)
+    r2 = cell_index(y2, y0, cell_m, ny)
     z1 = elevation[r1, c1] + eye
     dz = np.float64(elevation[r2, c2] + eye - z1)
     dx, dy = x2 - x1, y2 - y1
     for s in range(t.size):
-        col = min(max(int((x1 + dx * t[s] - x0) / cell_m), 0), nx - 1)
-        row = min(max(int((y1 + dy * t[s] - y0) / cell_m), 0), ny - 1)
+        col = cell_index(x1 + dx * t[s], x0, cell_m, nx)
+        row = cell_index(y1 + dy * t[s], y0, cell_m, ny)
         if not elevation[row, col] <= np.float64(z1) + dz * t[s] + 0.5:
             return False
     return True

@@ -20,7 +20,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from kriegsspiel.engine.arrays import AIR, BattleArrays
+from kriegsspiel.engine.arrays import AIR, BattleArrays, cell_index
 from kriegsspiel.engine.distances import within
 from kriegsspiel.engine.doctrine import Movement
 from kriegsspiel.engine.jit import njit
@@ -178,16 +178,16 @@ def _straight_rows(
         px, py, m = x[i], y[i], mob[i]
         time_left = hours[i]
         for _ in range(_MAX_SUBSTEPS):
-            row = min(max(int((py - y0) / cell_m), 0), ny - 1)
-            col = min(max(int((px - x0) / cell_m), 0), nx - 1)
+            row = cell_index(py, y0, cell_m, ny)
+            col = cell_index(px, x0, cell_m, nx)
             speed = speed_kmh[m, row, col] * thousand
             gx, gy = tx[i] - px, ty[i] - py
             to_go = math.hypot(gx, gy)
             step = min(min(np.float64(speed) * time_left, max_sub), to_go)
             scale = step / max(to_go, 1e-9) if to_go > 0 else 0.0
             qx, qy = px + gx * scale, py + gy * scale
-            r2 = min(max(int((qy - y0) / cell_m), 0), ny - 1)
-            c2 = min(max(int((qx - x0) / cell_m), 0), nx - 1)
+            r2 = cell_index(qy, y0, cell_m, ny)
+            c2 = cell_index(qx, x0, cell_m, nx)
             ok = (
                 passable[side[i], r2, c2]
                 and speed_kmh[m, r2, c2] > 0
