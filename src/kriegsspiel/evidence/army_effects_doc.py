@@ -17,6 +17,7 @@ __all__ = [
     "army_effects",
     "army_effects_csv",
     "army_effects_markdown",
+    "figure_cells",
     "md_cell",
 ]
 
@@ -41,6 +42,11 @@ class ArmyEffect:
     battles: int
     effect: float
     se: float
+
+
+def figure_cells(r: ArmyEffect) -> str:
+    """The Markdown cells ``battles | effect u | s.e. | odds factor e^u`` of one effect."""
+    return f"{r.battles} | {r.effect:+.2f} | {r.se:.2f} | {np.exp(r.effect):.2f}"
 
 
 def army_effects(w: WinnerModel) -> list[ArmyEffect]:
@@ -76,10 +82,7 @@ def army_effects_markdown(w: WinnerModel) -> str:
     ]
     for r in army_effects(w):
         war = md_cell(r.war) if r.war else "(all wars)"
-        lines.append(
-            f"| {md_cell(r.nation)} | {war} | {r.battles} | {r.effect:+.2f} | {r.se:.2f} "
-            f"| {np.exp(r.effect):.2f} |"
-        )
+        lines.append(f"| {md_cell(r.nation)} | {war} | {figure_cells(r)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from kriegsspiel.evidence.armies import NATION_ALIASES
-from kriegsspiel.evidence.army_effects_doc import ArmyEffect, army_effects, md_cell
+from kriegsspiel.evidence.army_effects_doc import ArmyEffect, army_effects, figure_cells, md_cell
 from kriegsspiel.evidence.features import CONDITIONS, SECOND_ORDER
 from kriegsspiel.evidence.model import (
     EFFECT_CV_FOLDS,
@@ -74,11 +74,7 @@ def _effect_rows(effects: list[ArmyEffect]) -> list[str]:
         "| army key | battles | effect u | s.e. | odds factor e^u |",
         "|---|---:|---:|---:|---:|",
     ]
-    for r in effects:
-        lines.append(
-            f"| {md_cell(r.key)} | {r.battles} | {r.effect:+.2f} | {r.se:.2f} "
-            f"| {np.exp(r.effect):.2f} |"
-        )
+    lines.extend(f"| {md_cell(r.key)} | {figure_cells(r)} |" for r in effects)
     return lines
 
 
