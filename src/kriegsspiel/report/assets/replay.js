@@ -335,7 +335,6 @@
     for (const q of placed) if (q.box && overlaps(q.box, x, y, w, h)) return false;
     if (!all) return true;
     for (const b of blockers) if (overlaps(b, x, y, w, h)) return false;
-    if (overlayBox && overlaps(overlayBox, x, y, w, h)) return false;
     for (const c of circles) {
       const dx = Math.min(Math.max(c.x, x), x + w) - c.x;
       const dy = Math.min(Math.max(c.y, y), y + h) - c.y;
@@ -397,19 +396,20 @@
     placed.length = 0;
     circles.length = 0;
     blockers.push({ x: 0, y: cssH - 38, w: 150, h: 38 }, { x: cssW - 46, y: 4, w: 44, h: 28 });
+    if (overlayBox) blockers.push(overlayBox);
     const objs = [];
     for (let o = 0; o < nO; o++) {
       const ob = D.objectives[o];
-      const r = Math.max(6, ob.r * view.scale);
-      circles.push({ x: sx(ob.x), y: sy(ob.y), r: r });
+      circles.push({ x: sx(ob.x), y: sy(ob.y), r: Math.max(6, ob.r * view.scale) });
       const text = intelText(o, k);
       const lines = [line(ob.name, 12, "700", "#1a1a1a")];
       if (text) lines.push({ parts: text.parts, size: 11, weight: "700" });
-      objs.push({ lab: makeLabel("objective", "o" + o, lines, "center"), r: r, text: text });
+      objs.push({ lab: makeLabel("objective", "o" + o, lines, "center"), text: text });
     }
     intelDrawn.length = 0;
     objs.forEach((q, o) => {
-      const box = place(q.lab, circles[o].x, circles[o].y, q.r, BELOW_FIRST, [], true);
+      const c = circles[o];
+      const box = place(q.lab, c.x, c.y, c.r, BELOW_FIRST, [], true);
       if (box && q.text) intelDrawn.push(q.text.parts.map((p) => p.text).join(""));
     });
     const hillBox = new Map();
