@@ -113,8 +113,7 @@ def fit_logistic(
 
 def _newton(x: FloatArray, y: FloatArray, pen: FloatArray) -> tuple[FloatArray, FloatArray]:
     def objective(w: FloatArray) -> float:
-        z = x @ w
-        return float(np.sum(np.logaddexp(0.0, z) - y * z) + 0.5 * np.sum(pen * w**2))
+        return float(_log_loss(x @ w, y) + 0.5 * np.sum(pen * w**2))
 
     def hessian(w: FloatArray) -> FloatArray:
         p = _sigmoid(x @ w)
@@ -134,6 +133,11 @@ def _newton(x: FloatArray, y: FloatArray, pen: FloatArray) -> tuple[FloatArray, 
         if np.max(np.abs(t * step)) < 1e-10:
             break
     return w, np.asarray(np.linalg.inv(hessian(w)), dtype=float)
+
+
+def _log_loss(z: FloatArray, y: FloatArray) -> float:
+    """Negative log-likelihood of the 0/1 outcomes ``y`` at log-odds ``z``."""
+    return float(np.sum(np.logaddexp(0.0, z) - y * z))
 
 
 def _sigmoid(z: FloatArray) -> FloatArray:
@@ -361,8 +365,7 @@ def choose_effect_penalty(
         for f in np.unique(folds):
             tr, te = folds != f, folds == f
             w, _ = fit_logistic(x[tr], won[tr], pen)
-            z = x[te] @ w
-            loss += float(np.sum(np.logaddexp(0.0, z) - won[te] * z))
+            loss += _log_loss(x[te] @ w, won[te])
         losses[penalty] = loss
     return min(losses, key=losses.__getitem__)
 
