@@ -51,7 +51,7 @@ from kriegsspiel.engine.arrays import (
     TANK,
     BattleArrays,
 )
-from kriegsspiel.engine.distances import nearest, within
+from kriegsspiel.engine.distances import nearest, within, within_one
 from kriegsspiel.engine.fire import Contacts, Environment, firer_factor, strength_fraction
 from kriegsspiel.engine.jit import njit
 from kriegsspiel.engine.state import State
@@ -547,16 +547,6 @@ def behave(
     """
     p = arr.params
     n_obj = arr.obj_center.shape[0]
-    if n_obj:
-        obj = np.maximum(st.objective, 0)
-        ox, oy = st.x - arr.obj_center[:, 0].take(obj), st.y - arr.obj_center[:, 1].take(obj)
-        radius = arr.obj_radius.take(obj)
-        inside = within(ox, oy, radius)
-        near_centre = within(ox, oy, np.maximum(radius * ARRIVE_RADIUS_SHARE, _ARRIVE_M))
-    else:
-        inside = near_centre = np.zeros(st.x.shape, dtype=bool)
-    there = within(st.tx - st.x, st.ty - st.y, _ARRIVE_M)
-    at_home = within(st.x - arr.home[None, :, 0], st.y - arr.home[None, :, 1], _ARRIVE_M)
     initial = np.where(arr.utype == TANK, arr.vehicles0, arr.men0)
     shape = st.x.shape
     rally, going, moving = (np.empty(shape, dtype=bool) for _ in range(3))
@@ -569,10 +559,9 @@ def behave(
         control = last = np.full((st.reps, 1), -1, dtype=np.int64)
     _doctrine_loop(
         k, alive, con.target, con.dist, st.strength(arr), st.supp, st.rally_step, st.objective,
-        contested, control, last, there, inside, near_centre, at_home, st.x, st.y,
-        arr.side, (1.0 - p.ineffective) * initial, arr.obj_center[:, 0].copy(),
-        arr.obj_center[:, 1].copy(), arr.home[:, 0].copy(), arr.home[:, 1].copy(),
-        arr.home_field, arr.mobility == FOOT, IS_MOVING_ACTION, IS_OFFENSIVE_ACTION,
+        contested, control, last, st.x, st.y, arr.side, (1.0 - p.ineffective) * initial,
+        arr.obj_center, arr.obj_radius, arr.home, arr.home_field, arr.mobility == FOOT,
+        IS_MOVING_ACTION, IS_OFFENSIVE_ACTION,
         float(p.assault_range), float(p.dig_hours * 60 / arr.step_minutes),
         float(p.move_night) if env.night else 1.0, float(p.move_fog) if env.weather == 3 else 1.0,
         float(p.foot_assault),
@@ -600,18 +589,13 @@ def _doctrine_rows(
     contested: BoolArray,
     control: IntArray,
     last_holder: IntArray,
-    there: BoolArray,
-    inside: BoolArray,
-    near_centre: BoolArray,
-    at_home: BoolArray,
     x: FloatArray,
     y: FloatArray,
     side: IntArray,
     spent_at: FloatArray,
-    obj_x: FloatArray,
-    obj_y: FloatArray,
-    home_x: FloatArray,
-    home_y: FloatArray,
+    obj_center: FloatArray,
+    obj_radius: FloatArray,
+    home: FloatArray,
     home_field: IntArray,
     foot: BoolArray,
     moving_action: BoolArray,
@@ -640,9 +624,7 @@ def _doctrine_rows(
 ) -> None:
     """The per-unit rules of :func:`behave` (state updated in place, the plan written out).
 
-    ``there``: within arrival distance of the standing target; ``inside``/``near_centre``: of
-    the unit's objective (its area, and the arrival share of its radius); ``at_home``: at the
-    rally point; ``spent_at``: the strength at which the 40 % rule stops attacks;
+    ``spent_at``: the strength at which the 40 % rule stops attacks;
     ``moving_action``/``offensive_action``: lookup tables of the action codes.
     """
     reps, n = x.shape
@@ -659,7 +641,7 @@ def _doctrine_rows(
             # the 40 % rule: a unit that has lost that share of its strength attacks no more
             spent = strength[b, u] <= spent_at[u]
             act = action[b, u]
-            near_target = there[b, u]
+            near_target = within_one(tx[b, u] - x[b, u], ty[b, u] - y[b, u], _ARRIVE_M)
             if spent and not broken[b, u] and offensive_action[act]:
                 act = A_HOLD
                 tx[b, u], ty[b, u] = x[b, u], y[b, u]
@@ -673,10 +655,13 @@ def _doctrine_rows(
             contest = has_obj and contested[b, oo]
             holder = control[b, oo]
             ours = has_obj and last_holder[b, oo] == side[u]
-            in_area = has_obj and inside[b, u]
             # arrival: at the target (near an objective's centre), or inside an objective one's
             # own side held last (its defenders stand and fight there rather than push on)
-            at_target = near_centre[b, u] if has_obj else near_target
+            at_target, in_area = near_target, False
+            if has_obj:
+                ox, oy = x[b, u] - obj_center[o, 0], y[b, u] - obj_center[o, 1]
+                in_area = within_one(ox, oy, obj_radius[o])
+                at_target = within_one(ox, oy, max(obj_radius[o] * ARRIVE_RADIUS_SHARE, _ARRIVE_M))
             withdrawn = going and near_target and act == A_WITHDRAW
             attacking = going and act != A_WITHDRAW
             settled = attacking and (
@@ -693,7 +678,7 @@ def _doctrine_rows(
             lost = has_obj and holder >= 0 and holder != side[u]
             if ready and (lost or (contest and not ours)):
                 act = A_COUNTER
-                tx[b, u], ty[b, u] = obj_x[oo], obj_y[oo]
+                tx[b, u], ty[b, u] = obj_center[oo, 0], obj_center[oo, 1]
                 field[b, u] = -1
                 ref[b, u] = strength[b, u]
                 going = True
@@ -711,11 +696,12 @@ def _doctrine_rows(
             posture[b, u], action[b, u] = pos, act
             # broken units head home; their standing order is kept for when they rally
             if broken[b, u]:
-                move_x[b, u], move_y[b, u], move_field[b, u] = home_x[u], home_y[u], home_field[u]
+                move_x[b, u], move_y[b, u], move_field[b, u] = home[u, 0], home[u, 1], home_field[u]
             else:
                 move_x[b, u], move_y[b, u], move_field[b, u] = tx[b, u], ty[b, u], field[b, u]
             going_out[b, u] = going
-            moving[b, u] = alive[b, u] and (going or (broken[b, u] and not at_home[b, u]))
+            at_home = within_one(x[b, u] - home[u, 0], y[b, u] - home[u, 1], _ARRIVE_M)
+            moving[b, u] = alive[b, u] and (going or (broken[b, u] and not at_home))
             factor[b, u] = (1.0 - 0.5 * min(supp[b, u], 1.0)) * night_factor * fog_factor
             cap[b, u] = foot_assault if pos == P_ATTACKING and foot[u] else math.inf
 
