@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from kriegsspiel.datasets import cdb90
+from kriegsspiel.evidence import baselines
 from kriegsspiel.evidence.folds import battle_groups
 from kriegsspiel.evidence.inputs import check_inputs
 from kriegsspiel.evidence.metrics import accuracy, brier
@@ -58,7 +59,7 @@ def main() -> None:
             model = fit_clean(inputs[train], targets[train], groups[train])
             p[name][test] = model.predict_clean(inputs[test])["p_attacker_wins"]
         decisive_train = train & np.isin(wina, (1.0, -1.0))
-        p["attacker"][test] = won[decisive_train].mean()
+        p["attacker"][test] = baselines.attacker_wins(won[decisive_train], len(block))
     scored = np.isfinite(p["model"]) & np.isin(wina, (1.0, -1.0))
     print(f"{int(scored.sum())} decisive battles forecast from earlier battles only")
     for name, label in (
