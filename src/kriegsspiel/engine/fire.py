@@ -32,10 +32,8 @@ from kriegsspiel.engine.arrays import (
     A_COUNTER,
     AIR,
     IS_ATTACKING_POSTURE,
+    IS_DEFENDING_POSTURE,
     IS_MOVING_ACTION,
-    P_DEFENDING,
-    P_DUG_IN,
-    P_RESERVE,
     TANK,
     BattleArrays,
     cell_index,
@@ -467,7 +465,7 @@ def direct_fire(arr: BattleArrays, st: State, con: Contacts, env: Environment, o
     firer_is_tank = arr.utype[u] == TANK
     terrain_fire = np.where(firer_is_tank, ter.factors[cls, 5], ter.factors[cls, 2])
     posture = st.posture[b, u]
-    defensive = (posture == P_DEFENDING) | (posture == P_DUG_IN) | (posture == P_RESERVE)
+    defensive = IS_DEFENDING_POSTURE.take(posture)
     stance = np.where(
         defensive, p.posture_strength[posture] * ter.factors[cls, 1], p.weather_attack[env.weather]
     )
