@@ -12,24 +12,16 @@ import numpy as np
 import pandas as pd
 import pytest
 from engine_battles import no_events
-from test_intel_trace import HOUR, PRIOR, _quiet
+from test_intel_trace import HOUR, PRIOR, _quiet, informed_meeting
 
 from kriegsspiel.engine.core import simulate
 from kriegsspiel.engine.runner import run_block
-from kriegsspiel.scenario import apply_overrides, load, resolve
 
 
 @pytest.fixture(scope="module")
 def tables() -> dict[str, pd.DataFrame]:
     """The meeting, Blue knowing Red's positions, 6 replications of which 4 are traced."""
-    scenario = apply_overrides(
-        load(resolve("example-meeting")),
-        {
-            "sides.blue.intel.positions_known": True,
-            "sides.blue.intel.enemy_men": {"value": 120, "source": "FM"},
-        },
-    )
-    return run_block(scenario, 5, 0, 6, trace_reps=4)
+    return run_block(informed_meeting(), 5, 0, 6, trace_reps=4)
 
 
 def test_summed_over_objectives_the_beliefs_are_the_intel_table(
@@ -53,14 +45,7 @@ def test_summed_over_objectives_the_beliefs_are_the_intel_table(
 
 
 def test_the_record_changes_no_other_table(tables: dict[str, pd.DataFrame]) -> None:
-    scenario = apply_overrides(
-        load(resolve("example-meeting")),
-        {
-            "sides.blue.intel.positions_known": True,
-            "sides.blue.intel.enemy_men": {"value": 120, "source": "FM"},
-        },
-    )
-    plain = run_block(scenario, 5, 0, 6, trace_reps=0)
+    plain = run_block(informed_meeting(), 5, 0, 6, trace_reps=0)
     assert set(tables) - set(plain) == {"unit_trace", "fire", "intel_objectives"}
     for name, frame in plain.items():
         pd.testing.assert_frame_equal(frame, tables[name])

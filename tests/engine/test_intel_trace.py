@@ -10,6 +10,7 @@ enemy men is set to the observed men times that error, the others keep their val
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,7 @@ from kriegsspiel.engine.arrays import BattleArrays
 from kriegsspiel.engine.core import simulate
 from kriegsspiel.engine.runner import compiled, run_block
 from kriegsspiel.engine.trace import EVENT_KINDS, Trace
-from kriegsspiel.scenario import apply_overrides, load, resolve
+from kriegsspiel.scenario import Scenario, apply_overrides, load, resolve
 
 PRIOR = 120.0
 HOUR = 12  # steps of 5 minutes
@@ -113,21 +114,23 @@ def test_observed_enemies_replace_the_estimate_on_their_objective_only(
     np.testing.assert_allclose(trace.enemy_true[:, :, 1], 0.0)
 
 
-@pytest.fixture(scope="module")
-def conditional() -> dict[str, pd.DataFrame]:
-    """The meeting with Blue's advance conditional on a believed ratio of 1 (positions known)."""
-    scenario = apply_overrides(
+def informed_meeting(extra: dict[str, Any] | None = None) -> Scenario:
+    """The meeting, Blue knowing Red's positions (prior 120 men), after the ``extra`` overrides."""
+    return apply_overrides(
         load(resolve("example-meeting")),
         {
-            "events[0].condition": {
-                "kind": "believed_force_ratio",
-                "threshold": {"value": 1.0, "source": "FM"},
-            },
+            **(extra or {}),
             "sides.blue.intel.positions_known": True,
             "sides.blue.intel.enemy_men": {"value": 120, "source": "FM"},
         },
     )
-    return run_block(scenario, 3, 0, 40, trace_reps=0)
+
+
+@pytest.fixture(scope="module")
+def conditional() -> dict[str, pd.DataFrame]:
+    """The meeting with Blue's advance conditional on a believed ratio of 1 (positions known)."""
+    condition = {"kind": "believed_force_ratio", "threshold": {"value": 1.0, "source": "FM"}}
+    return run_block(informed_meeting({"events[0].condition": condition}), 3, 0, 40, trace_reps=0)
 
 
 def test_the_conditions_table_follows_the_rule_and_the_orders_given(
