@@ -122,12 +122,18 @@ def _men_on_objectives(arr: BattleArrays, st: State, alive: BoolArray) -> FloatA
     return out
 
 
+def _enemy_of(men: FloatArray, s: int) -> FloatArray:
+    """Of men per side on each objective ``(B, S, O)``, those of side ``s``'s enemies: (B, O)."""
+    enemy: FloatArray = men[:, [t for t in range(men.shape[1]) if t != s], :].sum(axis=1)
+    return enemy
+
+
 def _enemy_on_objectives(arr: BattleArrays, st: State, alive: BoolArray) -> FloatArray:
     """Enemy men inside each objective as each side would count them: (B, S, O)."""
     men = _men_on_objectives(arr, st, alive)
     out = np.zeros_like(men)
     for s in range(arr.n_sides):
-        out[:, s, :] = men[:, [t for t in range(arr.n_sides) if t != s], :].sum(axis=1)
+        out[:, s, :] = _enemy_of(men, s)
     return out
 
 
@@ -368,8 +374,7 @@ def control_and_intel(
         return
     for s in range(arr.n_sides):
         seen = con.observed & (arr.side != s)[None, :]
-        seen_men = _men_on_objectives(arr, st, alive & seen)
-        enemy = seen_men[:, [t for t in range(arr.n_sides) if t != s], :].sum(axis=1)
+        enemy = _enemy_of(_men_on_objectives(arr, st, alive & seen), s)
         update = enemy > 0
         est = enemy * _noise(rng, enemy.shape)
         st.believed[:, s, :] = np.where(update, est, st.believed[:, s, :])
@@ -502,8 +507,7 @@ def events(arr: BattleArrays, st: State, rng: np.random.Generator, k: int, trace
             o = max(arr.obj_center.shape[0], 1)
             st.believed[:, s, :] = ev.intel_enemy_men[row] / o
         if ev.intel_positions[row] == 1:
-            truth = _men_on_objectives(arr, st, st.alive(arr))
-            enemy = truth[:, [t for t in range(arr.n_sides) if t != s], :].sum(axis=1)
+            enemy = _enemy_of(_men_on_objectives(arr, st, st.alive(arr)), s)
             st.believed[:, s, :] = enemy * _noise(rng, enemy.shape)
     stops = ev.ceasefire_step == k
     if stops.any():
