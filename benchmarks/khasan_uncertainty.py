@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from khasan_fidelity import GOALS, LOSSES, held, meets  # the record and goals of issue 3
 from scipy.stats import norm, spearmanr
 
 from kriegsspiel.experiment.backends import Backend
@@ -27,26 +28,6 @@ from kriegsspiel.experiment.designs import lhs_design, run_design
 from kriegsspiel.experiment.engine_adapter import scenario_assumptions, scenario_task
 
 SCENARIO = "khasan-1938"
-ZN, ZS, BZ = "zaozernaya-north", "zaozernaya-south", "bezymyannaya"
-LOSSES = (  # column, name, record low, record high
-    ("soviet.killed_missing", "Soviet killed + missing", 792.0, 960.0),
-    ("soviet.wounded", "Soviet wounded", 2752.0, 2752.0),
-    ("japanese.killed", "Japanese killed", 526.0, 526.0),
-    ("japanese.wounded", "Japanese wounded", 914.0, 914.0),
-    ("soviet.tanks_disabled", "Soviet tanks disabled", 85.0, 85.0),
-)
-GOALS = (  # name, objectives, time, side, bound (a minimum, or minus a maximum)
-    ("Japanese hold all three crests, 31 Jul 08:00", (ZN, ZS, BZ), "1938-07-31T08:00",
-     "japanese", 0.7),
-    ("Japanese hold Zaozernaya, 3 Aug 00:00", (ZN, ZS), "1938-08-03T00:00", "japanese", 0.7),
-    ("Soviets hold the southern crest, 11 Aug 12:00", (ZS,), "1938-08-11T12:00", "soviet", 0.6),
-    ("All three crests Soviet, 6 Aug 12:00", (ZN, ZS, BZ), "1938-08-06T12:00", "soviet", -0.1),
-)  # fmt: skip
-
-
-def _held(frame: pd.DataFrame, objectives: tuple[str, ...], when: str, side: str) -> pd.Series:
-    cols = [f"control.{o}.{when}" for o in objectives]
-    return (frame[cols] == side).all(axis=1)
 
 
 def _drivers(points: pd.DataFrame, values: list[float], top: int = 3) -> str:
@@ -84,7 +65,8 @@ def main() -> None:
     header = "| loss | record | pooled median (5-95 %) | point medians, lowest-highest |"
     print(header + " record in band |")
     print("|---|---|---|---|---|")
-    for column, name, low, high in LOSSES:
+    for side, metric, name, low, high in LOSSES:
+        column = f"{side}.{metric}"
         q05, q50, q95 = np.quantile(pooled[column], [0.05, 0.5, 0.95])
         medians = [float(f[column].median()) for f in frames]
         drivers.append((f"{name} (median)", medians))
@@ -95,9 +77,9 @@ def main() -> None:
     print("\n| goal | pooled share | point shares, lowest-highest | points meeting it |")
     print("|---|---|---|---|")
     for name, objectives, when, side, bound in GOALS:
-        shares = [float(_held(f, objectives, when, side).mean()) for f in frames]
-        share = float(_held(pooled, objectives, when, side).mean())
-        met = sum(s >= bound if bound >= 0 else s <= -bound for s in shares)
+        shares = [float(held(f, objectives, when, side).mean()) for f in frames]
+        share = float(held(pooled, objectives, when, side).mean())
+        met = sum(meets(s, bound) for s in shares)
         drivers.append((name, shares))
         print(f"| {name} | {100 * share:.1f} % | {100 * min(shares):.0f}-{100 * max(shares):.0f} % "
               f"| {met} of {len(shares)} |")  # fmt: skip
