@@ -169,3 +169,13 @@ def test_unreachable_scheduler_is_a_clear_error(battle: BlockTask, tmp_path: Pat
 def test_scheduler_address_is_checked() -> None:
     with pytest.raises(KriegsspielError, match="tcp://HOST:PORT"):
         Backend.choose(scheduler="localhost")
+
+
+def test_processes_alone_is_a_pool_per_core_and_one_worker_is_serial(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 3)
+    assert Backend.choose(processes=True) == Backend("processes", 3)
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert Backend.choose(processes=True) == Backend()
+    assert Backend.choose(workers=1, processes=True) == Backend()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 import multiprocessing
+import os
 import re
 from collections.abc import Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -61,8 +62,8 @@ class Backend:
         """The backend the command-line options ask for.
 
         ``scheduler`` uses an existing Dask cluster; ``workers`` starts a local Dask cluster (a
-        plain process pool with ``processes``); neither, or one worker (it needs no cluster),
-        runs serially in this process.
+        plain process pool with ``processes``, by default one process per core); neither, or one
+        worker (it needs no cluster), runs serially in this process.
         """
         if workers is not None and workers < 1:
             raise InputError("--workers", "a whole number >= 1", workers)
@@ -73,7 +74,9 @@ class Backend:
                 raise InputError("--scheduler", "an address like tcp://HOST:PORT", scheduler)
             return cls("dask", 0, scheduler)
         if workers is None:
-            return cls("processes", 1) if processes else cls()
+            if not processes:
+                return cls()
+            workers = os.cpu_count() or 1
         if workers == 1:
             return cls()
         return cls("processes" if processes else "dask", workers)
