@@ -54,6 +54,7 @@ def no_events(sides: int = 2, n_steps: int = 10_000) -> EventTables:
         order_threshold=e_f,
         order_cond_objective=e_i,
         order_group=e_i,
+        order_surprise=e_f,
         prog_start=e_i,
         prog_end=e_i,
         prog_unit=e_i,

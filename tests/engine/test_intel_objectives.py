@@ -66,6 +66,7 @@ def test_a_condition_on_one_objective_weighs_the_recorded_belief() -> None:
         order_threshold=np.array([1.0]),
         order_cond_objective=np.array([1], dtype=np.int64),
         order_group=np.array([0], dtype=np.int64),
+        order_surprise=np.zeros(1),
     )
     _, trace = simulate(replace(arr, events=events), 8, np.random.default_rng(3), traced=5)
     believed = trace.objective_believed

@@ -184,6 +184,7 @@ def test_conditional_orders_are_weighed_once_per_event() -> None:
         order_threshold=np.array([0.5, 0.5, 2.0]),
         order_cond_objective=np.array([-1, -1, 1], dtype=np.int64),
         order_group=np.array([4, 4, 7], dtype=np.int64),
+        order_surprise=np.zeros(3),
     )
     trace = _run(replace(arr, events=events))
     assert [(d.group, d.side, d.objective) for d in trace.decisions] == [(4, 0, -1), (7, 1, 1)]

@@ -37,6 +37,7 @@ def _with_order(threshold: float) -> BattleArrays:
         order_threshold=np.array([threshold]),
         order_cond_objective=np.array([0]),
         order_group=np.array([0]),
+        order_surprise=np.zeros(1),
     )
     return replace(arr, events=ev)
 

@@ -67,7 +67,16 @@ IS_DEFENDING_POSTURE = code_table((P_DEFENDING, P_DUG_IN, P_RESERVE), len(POSTUR
 ARRIVE_RADIUS_SHARE = 0.3
 """A unit sent to an objective has arrived within this share of its radius from the centre."""
 
-COVER_FACTORS = ("casualty", "defence", "infantry", "artillery", "air", "tanks", "advance")
+COVER_FACTORS = (
+    "casualty",
+    "defence",
+    "infantry",
+    "artillery",
+    "air",
+    "tanks",
+    "advance",
+    "mobility",
+)
 """Columns of :attr:`TerrainArrays.factors` (QJM terrain factors, see the library)."""
 
 
@@ -80,7 +89,7 @@ class TerrainArrays:
         cell_m: cell edge.
         cover: land-cover class per cell, an index into ``cover_names``.
         cover_names: class names (rows of the library's terrain factors, plus ``water``).
-        factors: ``(classes, 7)`` terrain factors in the order of :data:`COVER_FACTORS`.
+        factors: ``(classes, 8)`` terrain factors in the order of :data:`COVER_FACTORS`.
         speed: ``(3, ny, nx)`` speed in km/h for foot, tracked, wheeled (0 = impassable).
         passable: ``(S, ny, nx)`` cells each side may enter (not water, not beyond its border).
         elevation: ground height in metres.
@@ -152,6 +161,7 @@ class EventTables:
     order_threshold: FloatArray  # believed force ratio needed; nan unconditional
     order_cond_objective: IntArray  # -1: all objectives
     order_group: IntArray  # orders given together (one event) share a group id
+    order_surprise: FloatArray  # QJM surprise level the ordered unit achieves (0 none, 3 complete)
     prog_start: IntArray
     prog_end: IntArray
     prog_unit: IntArray

@@ -554,6 +554,7 @@ def _events(
             if ev.condition is not None and ev.condition.objective is not None:
                 cobj = obj_of[ev.condition.objective]
             obj = obj_of[ev.objective] if ev.objective is not None else -1
+            surprise = 0.0 if ev.surprise is None else ev.surprise.value
             stays = ev.action in ("hold", "dig_in") and ev.target is None
             for uid in ev.units:
                 u = unit_of[uid]
@@ -562,7 +563,7 @@ def _events(
                     r = radius * ARRIVE_RADIUS_SHARE
                     fld = fields.get((x, y), r, int(mobility[u]), sc.units[u].side)
                 tx, ty = (math.nan, math.nan) if stays else (x, y)
-                orders.append((k, u, action, tx, ty, obj, fld, until, thr, cobj, g))
+                orders.append((k, u, action, tx, ty, obj, fld, until, thr, cobj, g, surprise))
         elif isinstance(ev, Artillery):
             x, y, _ = aim(ev.objective, ev.target)
             end = _step(start, minutes, ev.end)
@@ -631,6 +632,7 @@ def _tables(
         order_threshold=_floats(o, 8),
         order_cond_objective=_ints(o, 9),
         order_group=_ints(o, 10),
+        order_surprise=_floats(o, 11),
         prog_start=_ints(p, 0),
         prog_end=_ints(p, 1),
         prog_unit=_ints(p, 2),

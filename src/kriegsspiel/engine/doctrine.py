@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from kriegsspiel.engine import surprise
 from kriegsspiel.engine.arrays import (
     A_ASSAULT,
     A_COUNTER,
@@ -290,7 +291,8 @@ def assaults(
     Each unit's power counts at the lower of its own ground's and the objective's terrain
     factor for its weapon class (:func:`_ground`), and a unit or gun that counts for several
     contested objectives at once has its power split evenly between them (a weapon fires at
-    one place at a time).
+    one place at a time). An attacker whose order achieved surprise counts with its QJM
+    mobility factor (:func:`kriegsspiel.engine.surprise.assault_mobility`).
     """
     o_n = arr.obj_center.shape[0]
     if o_n == 0 or not st.contested.any():
@@ -317,7 +319,12 @@ def assaults(
     fights = ((d_mask | a_mask) & st.contested[:, None, :]).sum(axis=2, keepdims=True)
     power = power / np.maximum(fights, 1)
     p_def = np.einsum("buo,buo->bo", d_mask, power)
-    p_att = np.einsum("buo,buo->bo", a_mask, power * _front_share(arr, st, a_mask, fights))
+    attack = power * _front_share(arr, st, a_mask, fights)
+    surprised = surprise.factors(arr, st, k)
+    if surprised is not None:  # QJM: P includes the surpriser's mobility factor
+        mobility = surprise.assault_mobility(arr, surprised[..., 0], ter.cover[r, c], weather)
+        attack = attack * mobility
+    p_att = np.einsum("buo,buo->bo", a_mask, attack)
     dug = np.einsum("buo,bu->bo", inside & defends, (st.posture == P_DUG_IN).astype(float)) > 0
     # the guns: the holder's count with its posture and the ground's defence factor (QJM
     # applies them to the defender's whole P), the others' with the weather's attack factor
@@ -408,6 +415,8 @@ def _set_order(arr: BattleArrays, st: State, row: int, mask: BoolArray, k: int) 
     )
     st.posture[:, u] = np.where(mask, posture, st.posture[:, u])
     st.hold_since[:, u] = np.where(mask, k, st.hold_since[:, u])
+    st.surprise[:, u] = np.where(mask, ev.order_surprise[row], st.surprise[:, u])
+    st.surprise_step[:, u] = np.where(mask, k, st.surprise_step[:, u])
 
 
 def believed_forces(arr: BattleArrays, st: State, row: int) -> tuple[FloatArray, FloatArray]:

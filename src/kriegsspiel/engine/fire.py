@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from kriegsspiel.engine import surprise
 from kriegsspiel.engine.arrays import (
     A_ASSAULT,
     A_COUNTER,
@@ -56,6 +57,7 @@ __all__ = [
     "indirect_fire",
     "resolve",
     "strength_fraction",
+    "surprise_loss_factor",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -330,7 +332,8 @@ def resolve(arr: BattleArrays, st: State, fire: Fire, con: Contacts, env: Enviro
     loses 0.6/0.7 x 0.5/0.7 of the fitted defender rate, not 0.6 x 0.5). As in the TNDM, the
     opponent's CEV relative to the unit's own side's (the CEV of the sides whose fire is aimed
     at the force, weighted by that fire) multiplies the losses, within 1/1.5 and 1.5
-    (:func:`cev_factor`).
+    (:func:`cev_factor`). Surprise multiplies them by the QJM vulnerabilities
+    (:func:`surprise_loss_factor`).
     """
     p, ter = arr.params, arr.terrain
     out = Losses.zeros(st.men.shape)
@@ -377,6 +380,7 @@ def resolve(arr: BattleArrays, st: State, fire: Fire, con: Contacts, env: Enviro
     )
     mean = rate * x / np.maximum(xs, 1e-9) * intensity * vulnerability * env.hours
     mean = mean * cev_factor(arr, st, fire, under, zs)
+    mean = mean * surprise_loss_factor(arr, st, fire, under, zs, env.step)
     ratio = np.where(attacking, p.tank_loss_attacker, p.tank_loss_defender)
     crew = np.maximum(arr.crew, 1.0)[None, :]
     out.men = np.where(tank, 0.0, mean)
@@ -424,6 +428,28 @@ def cev_factor(
     opponent = np.where(under, cs / np.maximum(zs, 1e-12), own)
     cap = arr.params.cev_loss_cap
     out: FloatArray = np.clip(opponent / own, 1.0 / cap, cap)
+    return out
+
+
+def surprise_loss_factor(
+    arr: BattleArrays, st: State, fire: Fire, under: BoolArray, zs: FloatArray, k: int
+) -> FloatArray | float:
+    """Each unit's loss multiplier from surprise at step ``k`` (exactly 1 when none is on).
+
+    A surpriser's own losses take its QJM vulnerability (below 1); a unit under fire from
+    surprisers takes the surprised side's vulnerability (above 1), weighted by their share of
+    the fire aimed at its battle area, as the opponent's CEV is in :func:`cev_factor`.
+    """
+    f = surprise.factors(arr, st, k)
+    if f is None:
+        return 1.0
+    n = arr.n_units
+    aimed = np.zeros(st.men.shape)
+    for b, u, j, y in fire.pairs:
+        aimed += np.bincount(b * n + j, y * f[b, u, 2], aimed.size).reshape(aimed.shape)
+    weighted = np.maximum(_area_sums(arr, st.near, aimed[..., None])[..., 0], aimed)
+    surprised = np.where(under, weighted / np.maximum(zs, 1e-12), 1.0)
+    out: FloatArray = f[..., 1] * surprised
     return out
 
 

@@ -27,6 +27,7 @@ WEATHER_CLASSES = ("clear", "overcast", "rain", "fog")
 _RATIOS = (100, 126, 176, 301, 600)
 _POSTURE_ROWS = ("moving", "attacking", "defending", "dug_in", "defending", "withdrawing")
 """Library posture row for each engine posture code (``reserve`` fights as ``defending``)."""
+_SURPRISE_COLUMNS = ("mobility", "vulnerability", "surprised_vulnerability")
 
 
 def _sum(v: Callable[[str], float], role: str) -> float:
@@ -62,6 +63,7 @@ class EngineParams:
     weather_air: FloatArray
     weather_tanks: FloatArray
     weather_casualty: FloatArray
+    weather_mobility: FloatArray
     night_fire: float
     holding: float
     main_effort: float
@@ -96,6 +98,8 @@ class EngineParams:
     aircraft_loss_per_sortie: float
     reference_men: float
     advance: FloatArray  # (3 defences, 5 ratios) km/day
+    surprise: FloatArray  # (4 levels none..complete, 3): mobility, vulnerability, surprised's
+    surprise_days: float
     advance_ratios: FloatArray  # (5,)
 
     @classmethod
@@ -133,6 +137,7 @@ class EngineParams:
             weather_air=weather("air"),
             weather_tanks=weather("tanks"),
             weather_casualty=weather("casualty"),
+            weather_mobility=weather("mobility"),
             night_fire=v("casualties.night_factor"),
             holding=v("casualties.holding_factor"),
             main_effort=v("casualties.main_effort_factor"),
@@ -173,6 +178,14 @@ class EngineParams:
                 ]
             ),
             advance_ratios=np.array(_RATIOS, dtype=float) / 100.0,
+            surprise=np.array(
+                [[1.0, 1.0, 1.0]]
+                + [
+                    [v(f"surprise.{level}_{c}") for c in _SURPRISE_COLUMNS]
+                    for level in ("minor", "substantial", "complete")
+                ]
+            ),
+            surprise_days=v("surprise.duration_days"),
         )
 
     def advance_kmh(self, ratio: FloatArray, defence: FloatArray) -> FloatArray:
@@ -187,6 +200,19 @@ class EngineParams:
             out = np.where(defence == d, rate, out)
         result: FloatArray = np.where(ratio >= 1.0, out, 0.0) / 24.0
         return result
+
+    def surprise_factors(self, level: FloatArray) -> FloatArray:
+        """QJM surprise factors at ``level`` (0 none ... 3 complete): ``level.shape + (3,)``.
+
+        Mobility, the surpriser's vulnerability and the surprised side's vulnerability, from the
+        library's table at whole levels and geometric interpolation between them.
+        """
+        steps = np.arange(self.surprise.shape[0], dtype=float)
+        logs = np.log(self.surprise)
+        out: FloatArray = np.exp(
+            np.stack([np.interp(level, steps, logs[:, c]) for c in range(3)], axis=-1)
+        )
+        return out
 
     def bomb_oli_per_kg(self, bomb_kg: float) -> float:
         """OLI per kilogram of bombs for bombs of ``bomb_kg`` (the class at or above it)."""

@@ -36,7 +36,8 @@ class State:
     ``last_holder`` (the last side that held it alone). ``hold_since`` is the step a unit began
     to hold (it digs in after the digging time). ``near`` ``(B, U, U)`` marks, for each unit,
     the live units of its side in its battle area (the force its losses are reckoned with;
-    updated hourly).
+    updated hourly). ``surprise`` is the QJM surprise level of the unit's standing order (0
+    none) and ``surprise_step`` the step that order was given.
     """
 
     x: FloatArray
@@ -69,6 +70,8 @@ class State:
     last_holder: IntArray
     hold_since: IntArray
     near: FloatArray
+    surprise: FloatArray
+    surprise_step: IntArray
 
     @property
     def reps(self) -> int:
@@ -128,4 +131,6 @@ def initial_state(arr: BattleArrays, reps: int) -> State:
         last_holder=np.full((reps, o), -1, dtype=np.int64),
         hold_since=np.zeros((reps, u), dtype=np.int64),
         near=np.tile(np.eye(u), (reps, 1, 1)),
+        surprise=np.zeros((reps, u)),
+        surprise_step=np.zeros((reps, u), dtype=np.int64),
     )

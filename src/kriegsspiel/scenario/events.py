@@ -14,6 +14,7 @@ from kriegsspiel.scenario.quantity import (
     NonNegativeQ,
     PositiveQ,
     Provenance,
+    SurpriseQ,
     Text,
 )
 
@@ -45,6 +46,8 @@ class Order(EventBase):
     """Tell units to do something, optionally towards an objective or a place, maybe conditionally.
 
     The order stands until ``until`` (absent: until superseded by the unit's next order).
+    ``surprise`` is the QJM surprise level the ordered units achieve (0 none, 1 minor,
+    2 substantial, 3 complete); its effect wears off over the following days.
     """
 
     kind: Literal["order"]
@@ -55,6 +58,7 @@ class Order(EventBase):
     route: list[Place] = Field(default_factory=list, max_length=50)
     until: datetime | None = None
     condition: Condition | None = None
+    surprise: SurpriseQ | None = None
 
 
 class Artillery(EventBase):

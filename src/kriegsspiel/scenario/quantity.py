@@ -136,5 +136,13 @@ NonNegativeQ = Annotated[Quantity, AfterValidator(_non_negative)]
 FractionQ = Annotated[Quantity, AfterValidator(_fraction)]
 """A Quantity between 0 and 1."""
 
+
+def _surprise_level(q: Quantity) -> Quantity:
+    return _check_all(q, lambda v: 0 <= v <= 3, "must be between 0 (no surprise) and 3 (complete)")
+
+
+SurpriseQ = Annotated[Quantity, AfterValidator(_surprise_level)]
+"""A QJM surprise level: 0 none, 1 minor, 2 substantial, 3 complete (in between interpolates)."""
+
 Count = Annotated[dict[Id, NonNegativeQ], Field(max_length=64)]
 """Counts by id (weapons, vehicles, aircraft): at most 64 kinds."""
