@@ -25,12 +25,12 @@ def factors(arr: BattleArrays, st: State, k: int) -> FloatArray | None:
     Columns: mobility characteristic, own vulnerability, vulnerability of the side it surprised;
     exactly 1 for a unit without surprise.
     """
-    active = (st.surprise > 0) & ~st.broken
+    p = arr.params
+    wear = 1.0 - (k - st.surprise_step) * arr.dt_h / 24.0 / p.surprise_days
+    active = (st.surprise > 0) & ~st.broken & (wear > 0)
     if not active.any():
         return None
-    p = arr.params
-    days = (k - st.surprise_step) * arr.dt_h / 24.0
-    wear = np.clip(1.0 - days / p.surprise_days, 0.0, 1.0)
+    wear = np.clip(wear, 0.0, 1.0)
     full = p.surprise_factors(np.where(active, st.surprise, 0.0))
     out: FloatArray = 1.0 + (full - 1.0) * wear[..., None]
     return out
