@@ -29,6 +29,8 @@ def test_list_shows_every_what_if_with_its_history() -> None:
         "firm-ground",
         "cross-border",
         "no-defector",
+        "no-surprise",
+        "guards-on-crest",
         "article",
     }
     text = runner.invoke(app, ["whatif", "khasan-1938", "--list"]).stdout

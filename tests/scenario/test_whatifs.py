@@ -10,13 +10,23 @@ import pytest
 
 from kriegsspiel.errors import InputError
 from kriegsspiel.scenario import Scenario, load, load_text, variant, whatif
-from kriegsspiel.scenario.events import AirStrike
+from kriegsspiel.scenario.events import AirStrike, Order
+from kriegsspiel.scenario.geometry import grid, resolve
 from kriegsspiel.scenario.overrides import apply_overrides, split_override
 from kriegsspiel.scenario.problems import ScenarioError
 from kriegsspiel.terrain import build_terrain
 from kriegsspiel.terrain.features import LandCover, Mobility
 
-SHIPPED = {"no-air", "no-fog", "firm-ground", "cross-border", "no-defector", "article"}
+SHIPPED = {
+    "no-air",
+    "no-fog",
+    "firm-ground",
+    "cross-border",
+    "no-defector",
+    "no-surprise",
+    "guards-on-crest",
+    "article",
+}
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +55,8 @@ def test_record_ships_the_issue_what_ifs_with_cited_history(record: Scenario) ->
         ("firm-ground", {"terrain"}),
         ("cross-border", {"sides"}),
         ("no-defector", {"sides"}),
+        ("no-surprise", {"events"}),
+        ("guards-on-crest", {"units"}),
     ],
 )
 def test_each_override_what_if_changes_only_its_sections(
@@ -217,3 +229,32 @@ def test_a_broken_scenario_is_reported_once_not_again_per_what_if(example_text: 
     problems = [str(p) for p in err.value.problems]
     assert not any("overrides give an invalid scenario" in p for p in problems), problems
     assert any("source key 'NOPE'" in p for p in problems), problems
+
+
+def test_no_surprise_takes_every_surprise_away(record: Scenario) -> None:
+    def levels(sc: Scenario) -> list[float]:
+        return [e.surprise.value for e in sc.events if isinstance(e, Order) and e.surprise]
+
+    assert levels(record) and min(levels(record)) > 0
+    assert levels(variant(record, "no-surprise")) == [0.0] * len(levels(record))
+
+
+def _metres_to_crests(sc: Scenario, unit: str) -> dict[str, float]:
+    g = grid(sc.terrain)
+    x, y = g.to_xy(*resolve(sc.terrain, sc.unit(unit).position))
+    out = {}
+    for o in sc.objectives:
+        ox, oy = g.to_xy(*resolve(sc.terrain, o.center))
+        out[o.id] = float(np.hypot(x - ox, y - oy)) - o.radius_m.value
+    return out
+
+
+def test_guards_on_crest_moves_the_zaozernaya_guards_inside_the_southern_crest(
+    record: Scenario,
+) -> None:
+    # the record's assumed spot lies outside both crest circles (the crests are empty at
+    # midnight on 30/31 July); the what-if puts the guards inside the southern one
+    before = _metres_to_crests(record, "bg-zaozernaya")
+    assert before["zaozernaya-south"] > 0 and before["zaozernaya-north"] > 0
+    after = _metres_to_crests(variant(record, "guards-on-crest"), "bg-zaozernaya")
+    assert after["zaozernaya-south"] < 0
