@@ -12,8 +12,9 @@ from test_assault_power import DAY
 from test_attrition import _big, _env
 from test_cev import _crest
 
-from kriegsspiel.engine.arrays import P_ATTACKING, P_DEFENDING, BattleArrays
-from kriegsspiel.engine.doctrine import assaults
+from kriegsspiel.engine import surprise
+from kriegsspiel.engine.arrays import A_ASSAULT, P_ATTACKING, P_DEFENDING, BattleArrays
+from kriegsspiel.engine.doctrine import assaults, events
 from kriegsspiel.engine.fire import Fire, acquire, direct_fire, resolve
 from kriegsspiel.engine.library import load_library
 from kriegsspiel.engine.params import EngineParams
@@ -113,3 +114,34 @@ def test_a_surprise_level_must_lie_between_none_and_complete() -> None:
     next(e for e in data["events"] if e["kind"] == "order")["surprise"] = 1  # no provenance
     with pytest.raises(ScenarioError, match="surprise"):
         validate(data)
+
+
+def test_a_unit_that_breaks_loses_its_surprise_for_good() -> None:
+    arr = _crest(110.0, (1.0, 1.0))
+    order = {
+        "order_step": [5],
+        "order_unit": [0],
+        "order_action": [A_ASSAULT],
+        "order_objective": [0],
+        "order_field": [-1],
+        "order_until": [10_000],
+        "order_threshold": [np.nan],
+        "order_cond_objective": [-1],
+        "order_group": [0],
+        "order_surprise": [2.0],
+    }
+    ev = replace(
+        arr.events, order_target=np.zeros((1, 2)), **{k: np.array(v) for k, v in order.items()}
+    )
+    arr = replace(arr, events=ev)
+    st = initial_state(arr, 2)
+    rng, trace = np.random.default_rng(0), Trace.allocate(arr, 2)
+    events(arr, st, rng, 5, trace)  # the order goes in: substantial surprise everywhere
+    assert st.surprise[:, 0].tolist() == [2.0, 2.0]
+    st.broken[0, 0] = True  # replication 0's attacker breaks ...
+    events(arr, st, rng, 6, trace)
+    st.broken[0, 0] = False  # ... and rallies
+    f = surprise.factors(arr, st, 7)
+    assert f is not None
+    assert f[0, 0].tolist() == [1.0, 1.0, 1.0]
+    assert f[1, 0] == pytest.approx([3.0, 0.6, 2.0], rel=0.01)

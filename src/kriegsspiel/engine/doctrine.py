@@ -483,7 +483,10 @@ def _decision(arr: BattleArrays, st: State, row: int, met: BoolArray, k: int) ->
 
 
 def events(arr: BattleArrays, st: State, rng: np.random.Generator, k: int, trace: Trace) -> None:
-    """Apply the timeline's events of step ``k`` (arrivals, orders, intel, lapsing orders)."""
+    """Apply the timeline's events of step ``k`` (arrivals, orders, intel, lapsing orders).
+
+    A unit that has broken loses the surprise of its order for good.
+    """
     ev = arr.events
     arriving = arr.arrive_step == k
     if arriving.any() and k > 0:
@@ -497,6 +500,8 @@ def events(arr: BattleArrays, st: State, rng: np.random.Generator, k: int, trace
         st.action[:, u] = np.where(lapse, A_HOLD, st.action[:, u])
         st.tx[:, u] = np.where(lapse, st.x[:, u], st.tx[:, u])
         st.ty[:, u] = np.where(lapse, st.y[:, u], st.ty[:, u])
+    if ev.order_surprise.any():  # a unit that broke has lost its surprise for good
+        st.surprise = np.where(st.broken, 0.0, st.surprise)
     rows = np.flatnonzero(ev.order_step == k)
     weighed: set[int] = set()
     for row in rows:

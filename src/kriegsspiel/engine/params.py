@@ -98,9 +98,9 @@ class EngineParams:
     aircraft_loss_per_sortie: float
     reference_men: float
     advance: FloatArray  # (3 defences, 5 ratios) km/day
+    advance_ratios: FloatArray  # (5,)
     surprise: FloatArray  # (4 levels none..complete, 3): mobility, vulnerability, surprised's
     surprise_days: float
-    advance_ratios: FloatArray  # (5,)
 
     @classmethod
     def from_library(cls, lib: Library) -> EngineParams:
