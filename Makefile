@@ -7,7 +7,7 @@ RUN ?= runs/khasan-1938
 
 khasan:  ## install, run the Khasan campaign (1,000 replications), write its report and a replay
 	$(PY) -m pip install --quiet -e .
-	kriegsspiel run khasan-1938 --reps 1000 --seed 1 --out $(RUN) --resume
+	kriegsspiel run khasan-1938 --reps 1000 --seed 1 --out $(RUN) --resume --move-aside
 	kriegsspiel report $(RUN)
 	kriegsspiel replay $(RUN) --rep 0
 

@@ -8,11 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from kriegsspiel.cli import app
+from kriegsspiel.errors import KriegsspielError
 from kriegsspiel.experiment import Results
+from kriegsspiel.experiment.store import RunStore, set_aside
 
 SCENARIO = "example-meeting"
 DISARM_RED = [
@@ -137,3 +140,39 @@ def test_results_draw_the_report_figures(tmp_path: Path) -> None:
     assert isinstance(control, Figure) and isinstance(losses, Figure)
     assert len(control.axes) == 1  # the scenario has one objective, the hill
     assert len(losses.axes) >= 2  # at least one loss figure for each of the two sides
+
+
+def test_move_aside_keeps_a_different_run_whole_and_starts_afresh(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    first = _run(out, "--workers", "1")
+    before = first.frame()
+    # the same run again: nothing moves, it resumes (here: is already complete)
+    _run(out, "--workers", "1", "--resume", "--move-aside")
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]
+    # another seed is a different run: the old one moves aside, untouched, and a new one starts
+    args = ["run", SCENARIO, "--reps", "8", "--block", "3", "--seed", "6", "--out", str(out)]
+    proc = _cli(*args, "--resume", "--move-aside", "--quiet", "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    (moved,) = [p for p in tmp_path.iterdir() if p.name != "run"]
+    assert moved.name.startswith("run.") and f"it is now in {moved}" in proc.stderr
+    pd.testing.assert_frame_equal(Results.open(moved).frame(), before)
+    assert Results.open(moved).manifest["seed"] == 5 and Results.open(out).manifest["seed"] == 6
+
+
+def test_a_run_being_written_is_not_moved_aside(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    first = _run(out, "--workers", "1")
+    other = {**first.manifest, "seed": 6}
+    lock = RunStore._acquire(out)  # another process writing it
+    try:
+        with pytest.raises(KriegsspielError, match="being written"):
+            set_aside(out, other)
+    finally:
+        assert lock is not None
+        lock.close()
+    assert set_aside(out, first.manifest) is None  # the same run stays where it is
+    assert set_aside(out, other) == tmp_path / f"run.{_digits(first.manifest['started'])}"
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())[:14]

@@ -72,6 +72,14 @@ def run(
         str | None, typer.Option(help="Use the existing Dask scheduler tcp://HOST:PORT.")
     ] = None,
     resume: Annotated[bool, typer.Option(help="Finish an interrupted run in --out.")] = False,
+    move_aside: Annotated[
+        bool,
+        typer.Option(
+            "--move-aside",
+            help="If --out holds a different run (another scenario, version, seed or size), "
+            "move it to OUT.<when it started> and start afresh.",
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
@@ -80,7 +88,8 @@ def run(
     from kriegsspiel.engine.summary import summarize
     from kriegsspiel.experiment import run_experiment
     from kriegsspiel.experiment.engine_adapter import parse_overrides, scenario_of, scenario_task
-    from kriegsspiel.experiment.store import json_bytes, write_atomic
+    from kriegsspiel.experiment.runner import run_identity
+    from kriegsspiel.experiment.store import json_bytes, set_aside, write_atomic
 
     for name, value in (("--reps", reps), ("--block", block)):
         if value < 1:
@@ -91,6 +100,8 @@ def run(
     task = scenario_task(scenario, parse_overrides(set_ or []))  # validated and compiled
     sc = scenario_of(task)
     arr = compiled(sc)
+    if move_aside and (moved := set_aside(out, run_identity(task, seed, block, reps))):
+        typer.echo(f"{out} held a different run; it is now in {moved}", err=True)
     results = run_experiment(
         task,
         out,

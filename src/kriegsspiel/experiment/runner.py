@@ -14,7 +14,13 @@ from kriegsspiel.experiment.results import Results
 from kriegsspiel.experiment.store import RunStore, StorageError, now_iso
 from kriegsspiel.experiment.task import Block, BlockTask, plan_blocks
 
-__all__ = ["DEFAULT_BLOCK_SIZE", "ExperimentInterrupted", "run_experiment", "run_many"]
+__all__ = [
+    "DEFAULT_BLOCK_SIZE",
+    "ExperimentInterrupted",
+    "run_experiment",
+    "run_identity",
+    "run_many",
+]
 
 DEFAULT_BLOCK_SIZE = 100
 """Replications per block unless asked otherwise (the unit of seeding, work and storage)."""
@@ -24,7 +30,8 @@ class ExperimentInterrupted(KriegsspielError):
     """The run was stopped (Ctrl-C); finished blocks are kept and ``--resume`` continues."""
 
 
-def _identity(task: BlockTask, seed: int, block_size: int, replications: int) -> dict[str, Any]:
+def run_identity(task: BlockTask, seed: int, block_size: int, replications: int) -> dict[str, Any]:
+    """What makes a run the same run: the task, its seed, blocks and size, the version."""
     from kriegsspiel import __version__
 
     return {
@@ -74,7 +81,7 @@ def run_many(
         jobs: list[Job] = []
         for key, (root, task) in enumerate(runs):
             store = RunStore.prepare(
-                Path(root), _identity(task, seed, block_size, replications), resume
+                Path(root), run_identity(task, seed, block_size, replications), resume
             )
             stores.append(store)
             done = set(store.done(plan))

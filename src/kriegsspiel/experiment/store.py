@@ -49,6 +49,7 @@ __all__ = [
     "now_iso",
     "part_path",
     "read_manifest",
+    "set_aside",
     "valid_marker",
     "write_atomic",
 ]
@@ -201,6 +202,47 @@ def _describe(manifest: Mapping[str, Any], field: str) -> str:
     return f"{field}={json.dumps(value, sort_keys=True)}"
 
 
+def _normal(identity: Mapping[str, Any]) -> dict[str, Any]:
+    """The identity as the manifest stores it (JSON types, sorted keys)."""
+    out: dict[str, Any] = json.loads(json.dumps(dict(identity), sort_keys=True))
+    return out
+
+
+def _differ(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """The identity fields in which two runs differ."""
+    return [f for f in IDENTITY_FIELDS if old.get(f) != new.get(f)]
+
+
+def set_aside(root: Path, identity: Mapping[str, Any]) -> Path | None:
+    """Move a different run out of ``root`` so that a new one can start there.
+
+    The old run goes, whole, to the sibling folder ``<root>.<when it started>``; nothing is
+    deleted. Nothing moves when ``root`` holds no run or this same run (to be resumed).
+
+    Returns:
+        Where the old run is now, or None if nothing moved.
+
+    Raises:
+        KriegsspielError: another process is writing the old run.
+    """
+    if not (root / "manifest.json").exists():
+        return None
+    old = read_manifest(root)
+    if not _differ(old, _normal(identity)):
+        return None
+    stamp = "".join(c for c in str(old.get("started", "")) if c.isdigit())[:14] or "old"
+    target, n = root.with_name(f"{root.name}.{stamp}"), 1
+    while target.exists():
+        target, n = root.with_name(f"{root.name}.{stamp}-{n}"), n + 1
+    lock = RunStore._acquire(root)  # refuses while another run writes the folder
+    try:
+        root.rename(target)
+    finally:
+        if lock is not None:
+            lock.close()
+    return target
+
+
 class RunStore:
     """Writer of one run folder (create, resume, write blocks, finish)."""
 
@@ -217,13 +259,13 @@ class RunStore:
             KriegsspielError: the folder holds another run, holds this run without ``resume``,
                 or holds files that are not a run.
         """
-        new = json.loads(json.dumps(dict(identity), sort_keys=True))
+        new = _normal(identity)
         if root.exists() and not root.is_dir():
             raise KriegsspielError(f"{root}: exists and is not a folder")
         manifest: dict[str, Any]
         if (root / "manifest.json").exists():
             old = read_manifest(root)
-            differ = [f for f in IDENTITY_FIELDS if old.get(f) != new.get(f)]
+            differ = _differ(old, new)
             if differ:
                 had = ", ".join(_describe(old, f) for f in differ)
                 asked = ", ".join(_describe(new, f) for f in differ)
