@@ -176,3 +176,25 @@ def test_a_run_being_written_is_not_moved_aside(tmp_path: Path) -> None:
 
 def _digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())[:14]
+
+
+def test_a_run_that_cannot_be_moved_aside_is_one_line_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "run"
+    first = _run(out, "--workers", "1")
+    args = ["run", SCENARIO, "--reps", "8", "--block", "3", "--seed", "6", "--out", "."]
+    monkeypatch.chdir(out)  # --out . from inside the run: it cannot move away from under us
+    proc = _cli(*args, "--resume", "--move-aside", "--quiet", "--workers", "1")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "current folder" in proc.stderr
+    monkeypatch.chdir(tmp_path)
+
+    def refuse(self: Path, target: Path) -> Path:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "rename", refuse)
+    with pytest.raises(KriegsspielError, match=r"cannot move it to .*Permission denied"):
+        set_aside(out, {**first.manifest, "seed": 6})
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]
+    assert Results.open(out).manifest["seed"] == 5

@@ -223,13 +223,16 @@ def set_aside(root: Path, identity: Mapping[str, Any]) -> Path | None:
         Where the old run is now, or None if nothing moved.
 
     Raises:
-        KriegsspielError: another process is writing the old run.
+        KriegsspielError: another process is writing the old run, the current folder is in
+            it, or the move failed.
     """
     if not (root / "manifest.json").exists():
         return None
     old = read_manifest(root)
     if not _differ(old, _normal(identity)):
         return None
+    if Path.cwd().resolve().is_relative_to(root.resolve()):
+        raise KriegsspielError(f"{root}: the current folder is in it, so it cannot be moved")
     stamp = "".join(c for c in str(old.get("started", "")) if c.isdigit())[:14] or "old"
     target, n = root.with_name(f"{root.name}.{stamp}"), 1
     while target.exists():
@@ -237,6 +240,8 @@ def set_aside(root: Path, identity: Mapping[str, Any]) -> Path | None:
     lock = RunStore._acquire(root)  # refuses while another run writes the folder
     try:
         root.rename(target)
+    except OSError as exc:
+        raise KriegsspielError(f"{root}: cannot move it to {target} ({exc.strerror})") from None
     finally:
         if lock is not None:
             lock.close()
