@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -18,23 +19,32 @@ from kriegsspiel.engine.arrays import (
 from kriegsspiel.engine.doctrine import assaults, support_power
 from kriegsspiel.engine.fire import Environment, acquire
 from kriegsspiel.engine.library import load_library
-from kriegsspiel.engine.state import initial_state
+from kriegsspiel.engine.state import State, initial_state
 from kriegsspiel.engine.trace import Trace
 
 DAY = Environment(0, 1.0, False, 0, 2500.0, np.ones(2, dtype=bool))
 FloatPair = tuple[float, ...]
 
 
-def _forced(arr: BattleArrays, attackers: list[int], reps: int = 2000) -> FloatPair:
-    """Share of replications in which each objective's defenders are forced off in the hour."""
+def _forced(
+    arr: BattleArrays,
+    attackers: list[int],
+    reps: int = 2000,
+    k: int = 0,
+    prepare: Callable[[State], None] | None = None,
+) -> FloatPair:
+    """Share of replications in which each objective's defenders are forced off in the hour
+    (at step ``k``, after ``prepare`` has set up the state)."""
     st = initial_state(arr, reps)
     st.posture[:] = P_DEFENDING
     st.posture[:, attackers] = P_ATTACKING
     st.last_holder[:] = 1
     st.contested[:] = True
+    if prepare is not None:
+        prepare(st)
     alive = st.alive(arr)
     con = acquire(arr, st, alive, DAY)
-    assaults(arr, st, alive, con, DAY, np.random.default_rng(3), 0, Trace.allocate(arr, reps))
+    assaults(arr, st, alive, con, DAY, np.random.default_rng(3), k, Trace.allocate(arr, reps))
     defenders = np.flatnonzero(arr.side == 1)
     return tuple(float(st.broken[:, u].mean()) for u in defenders)
 

@@ -8,18 +8,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from test_assault_power import DAY
+from test_assault_power import _forced as forced_off
 from test_attrition import _big, _env
 from test_cev import _crest
 
 from kriegsspiel.engine import surprise
-from kriegsspiel.engine.arrays import A_ASSAULT, P_ATTACKING, P_DEFENDING, BattleArrays
-from kriegsspiel.engine.doctrine import assaults, events
+from kriegsspiel.engine.arrays import A_ASSAULT, P_DEFENDING, BattleArrays
+from kriegsspiel.engine.doctrine import events
 from kriegsspiel.engine.fire import Fire, acquire, direct_fire, resolve
 from kriegsspiel.engine.library import load_library
 from kriegsspiel.engine.params import EngineParams
 from kriegsspiel.engine.runner import run_block
-from kriegsspiel.engine.state import initial_state
+from kriegsspiel.engine.state import State, initial_state
 from kriegsspiel.engine.trace import Trace
 from kriegsspiel.scenario import load
 from kriegsspiel.scenario.loader import validate
@@ -40,19 +40,15 @@ def test_the_factors_are_the_qjm_table_at_whole_levels_and_geometric_in_between(
     assert np.all(np.diff(f[:, 1]) < 0)  # and the surpriser less vulnerable
 
 
-def _forced(arr: BattleArrays, level: float, k: int, reps: int = 2000) -> float:
+def _forced(arr: BattleArrays, level: float, k: int) -> float:
     """Share of replications in which the crest's holder is forced off at step ``k`` by an
     attacker whose order (given at step 0) achieved surprise ``level``."""
-    st = initial_state(arr, reps)
-    st.posture[:] = P_DEFENDING
-    st.posture[:, 0] = P_ATTACKING
-    st.surprise[:, 0] = level
-    st.last_holder[:] = 1
-    st.contested[:] = True
-    alive = st.alive(arr)
-    con = acquire(arr, st, alive, DAY)
-    assaults(arr, st, alive, con, DAY, np.random.default_rng(3), k, Trace.allocate(arr, reps))
-    return float(st.broken[:, 1].mean())
+
+    def surprised(st: State) -> None:
+        st.surprise[:, 0] = level
+
+    (share,) = forced_off(arr, [0], k=k, prepare=surprised)
+    return share
 
 
 def test_surprise_carries_an_assault_by_the_damped_mobility_and_wears_off() -> None:
