@@ -198,3 +198,14 @@ def test_a_run_that_cannot_be_moved_aside_is_one_line_not_a_traceback(
         set_aside(out, {**first.manifest, "seed": 6})
     assert [p.name for p in tmp_path.iterdir()] == ["run"]
     assert Results.open(out).manifest["seed"] == 5
+
+
+@pytest.mark.timeout(60)
+def test_an_unreachable_scheduler_moves_nothing_aside(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    _run(out, "--workers", "1")
+    proc = _cli("run", SCENARIO, "--reps", "2", "--out", str(out), "--move-aside",
+                "--scheduler", "tcp://127.0.0.1:1")  # fmt: skip
+    assert proc.returncode == 2 and "no Dask scheduler answered" in proc.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]
+    assert Results.open(out).manifest["replications"] == 8

@@ -87,6 +87,7 @@ def run(
     from kriegsspiel.engine.runner import compiled
     from kriegsspiel.engine.summary import summarize
     from kriegsspiel.experiment import run_experiment
+    from kriegsspiel.experiment.backends import check_scheduler
     from kriegsspiel.experiment.engine_adapter import parse_overrides, scenario_of, scenario_task
     from kriegsspiel.experiment.runner import run_identity
     from kriegsspiel.experiment.store import json_bytes, set_aside, write_atomic
@@ -100,6 +101,7 @@ def run(
     task = scenario_task(scenario, parse_overrides(set_ or []))  # validated and compiled
     sc = scenario_of(task)
     arr = compiled(sc)
+    check_scheduler(backend)  # an unreachable cluster fails before any folder is touched
     if move_aside and (moved := set_aside(out, run_identity(task, seed, block, reps))):
         typer.echo(f"{out} held a different run; it is now in {moved}", err=True)
     results = run_experiment(
