@@ -330,10 +330,16 @@
   function overlaps(a, x, y, w, h) {
     return a.x < x + w && x < a.x + a.w && a.y < y + h && y < a.y + a.h;
   }
-  function isFree(x, y, w, h, all) {
+  // level 2: clear of other labels, unit symbols, markers and crest circles; 1: of other labels
+  // and of every unit's position (true and drawn); 0: of other labels only
+  function isFree(x, y, w, h, level) {
     if (x < 0 || y < 0 || x + w > cssW || y + h > cssH) return false;
     for (const q of placed) if (q.box && overlaps(q.box, x, y, w, h)) return false;
-    if (!all) return true;
+    if (level === 0) return true;
+    if (level === 1) {
+      const inside = (px, py) => px >= x && px <= x + w && py >= y && py <= y + h;
+      return !items.some((it) => inside(it.tx, it.ty) || inside(it.x, it.y));
+    }
     for (const b of blockers) if (overlaps(b, x, y, w, h)) return false;
     for (const c of circles) {
       const dx = Math.min(Math.max(c.x, x), x + w) - c.x;
@@ -352,14 +358,14 @@
   // do not hop as units march past: a label pushed out stays out until its spot is taken or the
   // zoom changes. Spots are numbered per label; lastSpot maps its key to {scale, i}.
   const lastSpot = new Map();
-  function firstFree(lab, count, at, all) {
+  function firstFree(lab, count, at, level) {
     const prev = lastSpot.get(lab.key);
     const keep = prev && prev.scale === view.scale && prev.i < count ? prev.i : -1;
     for (let j = keep < 0 ? 0 : -1; j < count; j++) {
       const i = j < 0 ? keep : j;
       if (j >= 0 && i === keep) continue;
       const [x, y] = at(i);
-      if (isFree(x, y, lab.w, lab.h, all)) {
+      if (isFree(x, y, lab.w, lab.h, level)) {
         lastSpot.set(lab.key, { scale: view.scale, i: i });
         return { x: x, y: y, w: lab.w, h: lab.h, i: i };
       }
@@ -368,12 +374,14 @@
   }
   // Put lab at the first free spot around (ax, ay) (extra: spots tried before those, e.g. under
   // the hill's name for a height) and record it, or record it hidden. must: if nothing is free,
-  // take the first spot clear of other labels (objectives stay readable even among units).
+  // take the first spot clear of other labels and of the units' positions, else the first clear
+  // of other labels (objectives stay readable even among units).
   function place(lab, ax, ay, gap, dirs, extra, must) {
     const count = extra.length + dirs.length * RINGS.length;
     const at = (i) => (i < extra.length ? extra[i]
       : spot(ax, ay, gap, lab.w, lab.h, dirs, i - extra.length));
-    const box = firstFree(lab, count, at, true) || (must ? firstFree(lab, count, at, false) : null);
+    const box = firstFree(lab, count, at, 2)
+      || (must ? firstFree(lab, count, at, 1) || firstFree(lab, count, at, 0) : null);
     const far = box !== null && box.i - extra.length >= dirs.length;
     placed.push({ lab: lab, box: box, ax: ax, ay: ay, lead: far ? gap : -1 });
     return box;
@@ -387,7 +395,7 @@
       const [wx, wy] = a.pts[Math.floor(i / steps.length)], [dx, dy] = steps[i % steps.length];
       return [sx(wx) + dx - w / 2, sy(wy) + dy - h / 2];
     };
-    const box = firstFree(lab, a.pts.length * steps.length, at, true);
+    const box = firstFree(lab, a.pts.length * steps.length, at, 2);
     const [wx, wy] = a.pts[box ? Math.floor(box.i / steps.length) : 0];
     placed.push({ lab: lab, box: box, ax: sx(wx), ay: sy(wy), lead: -1 });
   }
