@@ -246,6 +246,7 @@ def simulate(
         if not quiet:
             direct_fire(arr, st, con, env, fire)
             n_direct = len(fire.pairs)
+        if not quiet or programme.any():  # a programme fires at its aim point, seen or not
             rounds = indirect_fire(arr, st, alive, con, env, programme, prog_xy, fire)
             st.ammo = np.maximum(st.ammo - rounds, 0.0)
         st.ammo = np.minimum(st.ammo + arr.resupply_per_hour * hours, arr.ammo0)
