@@ -175,7 +175,7 @@ class Unit(mesa.Agent):  # type: ignore[misc]
         self.dist = self.soft_dist = math.inf
         self.observed = self.fighting = False
         self.near: list[Unit] = []
-        self.z = self.w = self.mean = 0.0
+        self.z = self.i = self.mean = 0.0
         self.moving = False
         self.factor, self.cap = 1.0, math.inf
         self.mx, self.my, self.mfield = self.tx, self.ty, self.field
@@ -371,7 +371,8 @@ class Unit(mesa.Agent):  # type: ignore[misc]
 
     def take(self, y: float, intensity: float) -> None:
         self.z += y
-        self.w += y * intensity
+        if y > 0:
+            self.i = max(self.i, intensity)
 
     def shell(self) -> None:
         """Indirect fire: at the programme's aim point, or the nearest observed enemy."""
@@ -411,11 +412,12 @@ class Unit(mesa.Agent):  # type: ignore[misc]
         self.mean = 0.0
         if not self.engaged or not self.alive():
             return
-        xs = zs = ws = 0.0
+        xs = zs = fiercest = 0.0
         for other in self.near:
             if other.engaged:
-                xs, zs, ws = xs + other.force(), zs + other.z, ws + other.w
-        xs, zs, ws = max(xs, self.force()), max(zs, self.z), max(ws, self.w)
+                xs, zs = xs + other.force(), zs + other.z
+                fiercest = max(fiercest, other.i)
+        xs, zs, fiercest = max(xs, self.force()), max(zs, self.z), max(fiercest, self.i)
         if zs <= 0:
             return
         attacking = self.posture in (P_MOVING, P_ATTACKING)
@@ -429,7 +431,7 @@ class Unit(mesa.Agent):  # type: ignore[misc]
             / p.reference_casualty_terrain
             * p.weather_casualty[m.weather]
         )
-        self.mean = rate * self.force() / xs * ws / zs * vulnerability * m.dt_h
+        self.mean = rate * self.force() / xs * fiercest * vulnerability * m.dt_h
         if self.tank:
             ratio = p.tank_loss_attacker if attacking else p.tank_loss_defender
             self.mean *= ratio / self.crew
@@ -740,7 +742,7 @@ class Battle(mesa.Model):  # type: ignore[misc]
         self.events()
         self.live = [a for a in self.agents if a.alive()]
         for a in self.agents:
-            a.z = a.w = 0.0
+            a.z = a.i = 0.0
             a.observed = a.fighting = False
         self.agents.do("detect")
         if k % self.per_hour == 0:

@@ -170,3 +170,31 @@ def test_the_whole_force_of_a_battle_area_where_some_unit_fights_is_engaged() ->
     assert men[2] > 0 and men[3] == 0
     # the force's losses are shared in proportion to strength
     assert men[2] == pytest.approx(men[0])
+
+
+def test_fire_at_the_holding_rate_added_to_an_assault_never_lowers_the_losses() -> None:
+    """An engagement fights at its fiercest pair's intensity: guns firing at the holding rate
+    behind an assault add to Y (losses grow as (Y'/Y)**p), they do not dilute the assault."""
+    arr = _no_morale(
+        battle([(-150.0, 0.0), (150.0, 0.0), (600.0, 0.0)], [0, 1, 1], [500.0] * 3, [1.0] * 3)
+    )
+    p = arr.params
+    st = initial_state(arr, 1)
+    st.posture[:] = P_DEFENDING
+    alive = st.alive(arr)
+    battle_areas(arr, st, alive)
+    con = acquire(arr, st, alive, _env(arr))
+    one = np.zeros(1, dtype=np.int64)
+
+    def losses(pairs: list[tuple[int, float, float]]) -> float:
+        fire = Fire.empty(st.men.shape)
+        for firer, y, intensity in pairs:
+            fire.add(arr, one * 0, one * firer, one * 0, np.array([y]), np.array([intensity]))
+        return float(resolve(arr, st, fire, con, _env(arr)).men[0, 0])
+
+    assault = losses([(1, 100.0, p.main_effort)])
+    both = losses([(1, 100.0, p.main_effort), (2, 400.0, p.holding)])
+    assert both == pytest.approx(assault * 5.0**p.defender_law.px)
+    assert losses([(2, 400.0, p.holding)]) == pytest.approx(
+        assault * 4.0**p.defender_law.px * p.holding / p.main_effort
+    )

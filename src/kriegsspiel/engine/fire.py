@@ -282,13 +282,13 @@ class Fire:
     """The fire directed at each unit this step, before it is turned into losses.
 
     ``z`` (B, U) is the effective firepower (OLI, with every firer-side factor) aimed at each
-    unit; ``w`` the same weighted by each pair's intensity; ``c`` the same weighted by the
-    firer's side's CEV (for the opponent's CEV in :func:`resolve`); ``pairs`` keeps every (b,
-    firer, target, y) relation to credit the losses back to the firers.
+    unit; ``i`` the highest intensity of the pairs that aim fire at it; ``c`` the firepower
+    weighted by the firer's side's CEV (for the opponent's CEV in :func:`resolve`); ``pairs``
+    keeps every (b, firer, target, y) relation to credit the losses back to the firers.
     """
 
     z: FloatArray
-    w: FloatArray
+    i: FloatArray
     c: FloatArray
     pairs: list[tuple[IntArray, IntArray, IntArray, FloatArray]]
 
@@ -310,7 +310,7 @@ class Fire:
         n = arr.n_units
         flat = b * n + j
         self.z += np.bincount(flat, y, self.z.size).reshape(self.z.shape)
-        self.w += np.bincount(flat, y * intensity, self.w.size).reshape(self.w.shape)
+        np.maximum.at(self.i.reshape(-1), flat, np.where(y > 0, intensity, 0.0))
         cev = arr.cev[arr.side[u]]
         self.c += np.bincount(flat, y * cev, self.c.size).reshape(self.c.shape)
         self.pairs.append((b, u, j, y))
@@ -322,18 +322,17 @@ def resolve(arr: BattleArrays, st: State, fire: Fire, con: Contacts, env: Enviro
     The engaged units of a side in a unit's battle area (``st.near``; engaged: every unit of a
     battle area in which some unit fires or is fired at, since CDB90 counts the whole committed
     force, not only the sub-units that see the enemy at the moment) are the force X; the fire
-    aimed at that side's units there is Y. The force loses
-    ``k * (Y / Y0)**p * (X / X0)**q`` men per day (``helmbold_rates``, attacker or defender
-    exponents by the unit's posture; X0 = 10,000 men, Y0 their reference firepower) at the
-    intensity of that fire; each engaged unit takes its share of X, times its vulnerability:
-    the QJM posture, terrain casualty and weather casualty factors *relative to those of the
-    law's reference battle* (attack on a hasty defence in rolling mixed terrain, dry sunny
-    weather), since the fitted rate already contains them (a dug-in defender on rugged ground
-    loses 0.6/0.7 x 0.5/0.7 of the fitted defender rate, not 0.6 x 0.5). As in the TNDM, the
-    opponent's CEV relative to the unit's own side's (the CEV of the sides whose fire is aimed
-    at the force, weighted by that fire) multiplies the losses, within 1/1.5 and 1.5
-    (:func:`cev_factor`). Surprise multiplies them by the QJM vulnerabilities
-    (:func:`surprise_loss_factor`).
+    aimed at that side's units there is Y. The force loses ``k * (Y / Y0)**p * (X / X0)**q`` men
+    per day (``helmbold_rates``, attacker or defender exponents by the unit's posture; X0 =
+    10,000 men, Y0 their reference firepower) at the highest intensity of the pairs aiming that
+    fire; each engaged unit takes its share of X, times its vulnerability: the QJM posture,
+    terrain casualty and weather casualty factors *relative to those of the law's reference
+    battle* (attack on a hasty defence in rolling mixed terrain, dry sunny weather), since the
+    fitted rate already contains them (a dug-in defender on rugged ground loses 0.6/0.7 x
+    0.5/0.7 of the fitted defender rate, not 0.6 x 0.5). As in the TNDM, the opponent's CEV
+    relative to the unit's own side's (the CEV of the sides whose fire is aimed at the force,
+    weighted by that fire) multiplies the losses, within 1/1.5 and 1.5 (:func:`cev_factor`).
+    Surprise multiplies them by the QJM vulnerabilities (:func:`surprise_loss_factor`).
     """
     p, ter = arr.params, arr.terrain
     out = Losses.zeros(st.men.shape)
@@ -347,12 +346,15 @@ def resolve(arr: BattleArrays, st: State, fire: Fire, con: Contacts, env: Enviro
     engaged = fighting | (_area_sums(arr, st.near, fighting[..., None].astype(float))[..., 0] > 0)
     engaged &= (arr.utype != AIR)[None, :]
     xe = np.where(engaged, x, 0.0)
-    sums = _area_sums(arr, st.near, np.stack([xe, fire.z, fire.w], axis=-1))  # (B, U, 3)
+    sums = _area_sums(arr, st.near, np.stack([xe, fire.z], axis=-1))  # (B, U, 2)
     xs = np.maximum(sums[..., 0], xe)
     zs = np.maximum(sums[..., 1], fire.z)
-    ws = np.maximum(sums[..., 2], fire.w)
     under = engaged & (zs > 0)
-    intensity = np.where(under, ws / np.maximum(zs, 1e-12), 0.0)
+    # the engagement's intensity is that of its fiercest pair: a main effort anywhere in the
+    # battle area sets the rate for the whole force (a fire-weighted mean would let extra fire
+    # at the holding rate, such as the guns behind a counter-attack, lower the losses)
+    fiercest = np.maximum(np.where(st.near, fire.i[:, None, :], 0.0).max(axis=-1), fire.i)
+    intensity = np.where(under, fiercest, 0.0)
     attacking = IS_ATTACKING_POSTURE.take(st.posture)
     rate = np.zeros_like(x)
     for role, exps, k in (
