@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from kriegsspiel.errors import KriegsspielError
-from kriegsspiel.experiment import BlockTask, run_experiment
+from kriegsspiel.experiment import BlockTask, run_experiment, runner
 from kriegsspiel.experiment.engine_adapter import scenario_task
+from kriegsspiel.experiment.fingerprint import code_sha256, sources_sha256
 from kriegsspiel.scenario.registry import shipped_path
 
 OPTS = {"replications": 4, "seed": 3, "block_size": 2, "progress": False}
@@ -67,3 +68,30 @@ def test_a_different_scenario_still_refuses_to_resume(tmp_path: Path) -> None:
     first.write_text(first.read_text(encoding="utf-8").replace(MEN, MORE_MEN, 1), encoding="utf-8")
     with pytest.raises(KriegsspielError, match="different run"):
         run_experiment(scenario_task(str(first)), tmp_path / "out", resume=True, **OPTS)
+
+
+def test_a_change_to_the_code_makes_a_different_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _copy_to(tmp_path / "p")
+    run_experiment(scenario_task(str(first)), tmp_path / "out", **OPTS)
+    monkeypatch.setattr(runner, "code_sha256", lambda: "0" * 64)  # as if the engine had changed
+    with pytest.raises(KriegsspielError, match=r"different run.*code_sha256="):
+        run_experiment(scenario_task(str(first)), tmp_path / "out", resume=True, **OPTS)
+
+
+def test_the_code_hash_follows_every_source_file_and_nothing_else(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "a.py").write_text("x = 1\n")
+    (package / "sub" / "b.py").write_text("y = 2\n")
+    before = sources_sha256(package)
+    (package / "notes.txt").write_text("not code")
+    assert sources_sha256(package) == before
+    (package / "sub" / "b.py").write_text("y = 3\n")
+    assert sources_sha256(package) != before
+    (package / "sub" / "b.py").write_text("y = 2\n")
+    assert sources_sha256(package) == before
+    (package / "sub" / "b.py").rename(package / "b2.py")  # same bytes, another module
+    assert sources_sha256(package) != before
+    assert code_sha256() == sources_sha256(Path(runner.__file__).resolve().parents[1])

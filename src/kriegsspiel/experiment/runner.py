@@ -9,6 +9,7 @@ from typing import Any
 
 from kriegsspiel.errors import InputError, KriegsspielError
 from kriegsspiel.experiment.backends import Backend, Job, check_scheduler, execute
+from kriegsspiel.experiment.fingerprint import code_sha256
 from kriegsspiel.experiment.progress import progress_bar
 from kriegsspiel.experiment.results import Results
 from kriegsspiel.experiment.store import RunStore, StorageError, now_iso
@@ -31,7 +32,7 @@ class ExperimentInterrupted(KriegsspielError):
 
 
 def run_identity(task: BlockTask, seed: int, block_size: int, replications: int) -> dict[str, Any]:
-    """What makes a run the same run: the task, its seed, blocks and size, the version."""
+    """What makes a run the same run: the task, its seed, blocks and size, the version and code."""
     from kriegsspiel import __version__
 
     return {
@@ -44,6 +45,7 @@ def run_identity(task: BlockTask, seed: int, block_size: int, replications: int)
         "block_size": block_size,
         "replications": replications,
         "package_version": __version__,
+        "code_sha256": code_sha256(),
     }
 
 

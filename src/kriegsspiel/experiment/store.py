@@ -65,6 +65,7 @@ IDENTITY_FIELDS = (
     "block_size",
     "replications",
     "package_version",
+    "code_sha256",
 )
 """Manifest fields that must match for a resumed run to continue the same results."""
 
