@@ -13,7 +13,7 @@ from kriegsspiel.aggregate import Engagement, solve
 from kriegsspiel.engine.arrays import P_DEFENDING, P_DUG_IN, BattleArrays
 from kriegsspiel.engine.core import simulate
 from kriegsspiel.engine.doctrine import battle_areas, control_and_intel
-from kriegsspiel.engine.fire import Environment, Fire, acquire, direct_fire, resolve
+from kriegsspiel.engine.fire import Environment, Fire, _area_max, acquire, direct_fire, resolve
 from kriegsspiel.engine.library import load_library
 from kriegsspiel.engine.params import EngineParams
 from kriegsspiel.engine.state import initial_state
@@ -198,3 +198,18 @@ def test_fire_at_the_holding_rate_added_to_an_assault_never_lowers_the_losses() 
     assert losses([(2, 400.0, p.holding)]) == pytest.approx(
         assault * 4.0**p.defender_law.px * p.holding / p.main_effort
     )
+
+
+@pytest.mark.parametrize("sides", [[0, 0, 0, 1, 1], [0, 1, 0, 1, 1]])
+def test_the_fiercest_intensity_of_a_battle_area_is_its_largest(sides: list[int]) -> None:
+    # side blocks ([0, 0, 0, 1, 1]) and interleaved sides take the same maximum as the plain
+    # definition: for each unit, the largest value over the units marked in its battle area
+    arr = battle([(100.0 * u, 0.0) for u in range(5)], sides, [10.0] * 5, [1.0] * 5)
+    rng = np.random.default_rng(4)
+    same = np.equal.outer(sides, sides)
+    near = ((rng.random((6, 5, 5)) < 0.5) & same).astype(float)
+    near[:, range(5), range(5)] = 1.0
+    v = rng.choice([0.0, 0.3, 1.0, 1.5], size=(6, 5))
+    plain = np.array([[max(v[b, j] for j in range(5) if near[b, u, j]) for u in range(5)]
+                      for b in range(6)])  # fmt: skip
+    np.testing.assert_array_equal(_area_max(arr, near, v), plain)

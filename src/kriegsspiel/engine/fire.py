@@ -353,8 +353,7 @@ def resolve(arr: BattleArrays, st: State, fire: Fire, con: Contacts, env: Enviro
     # the engagement's intensity is that of its fiercest pair: a main effort anywhere in the
     # battle area sets the rate for the whole force (a fire-weighted mean would let extra fire
     # at the holding rate, such as the guns behind a counter-attack, lower the losses)
-    fiercest = np.maximum(np.where(st.near, fire.i[:, None, :], 0.0).max(axis=-1), fire.i)
-    intensity = np.where(under, fiercest, 0.0)
+    intensity = np.where(under, _area_max(arr, st.near, fire.i), 0.0)
     attacking = IS_ATTACKING_POSTURE.take(st.posture)
     rate = np.zeros_like(x)
     for role, exps, k in (
@@ -411,6 +410,29 @@ def _area_sums(arr: BattleArrays, near: FloatArray, v: FloatArray) -> FloatArray
         if cols.size:
             a, b = cols[0], cols[-1] + 1
             out[:, a:b] = np.matmul(near[:, a:b, a:b], v[:, a:b])
+    return out
+
+
+def _area_max(arr: BattleArrays, near: FloatArray, v: FloatArray) -> FloatArray:
+    """The largest of ``v`` (B, U; >= 0) over each unit's battle area, its own included.
+
+    ``near`` marks battle areas with 0 and 1, within one side, so the largest is taken side
+    block by side block as in :func:`_area_sums`.
+    """
+    blocks = []
+    for s in range(arr.n_sides):
+        cols = np.flatnonzero(arr.side == s)
+        if cols.size and cols[-1] - cols[0] + 1 != cols.size:  # not a block: the whole matrix
+            whole: FloatArray = np.maximum((near * v[:, None, :]).max(axis=-1), v)
+            return whole
+        if cols.size:
+            blocks.append((cols[0], cols[-1] + 1))
+    out = v.copy()
+    for a, b in blocks:
+        hit = a + np.flatnonzero((v[:, a:b] > 0).any(axis=0))  # only these can raise the max
+        if hit.size:
+            area = (near[:, a:b, hit] * v[:, None, hit]).max(axis=-1)
+            out[:, a:b] = np.maximum(area, v[:, a:b])
     return out
 
 
