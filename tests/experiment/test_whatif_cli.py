@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from kriegsspiel.cli import app
 from kriegsspiel.experiment import Results
-from kriegsspiel.experiment.engine_adapter import scenario_whatif
+from kriegsspiel.experiment.engine_adapter import scenario_summary, scenario_task, scenario_whatif
 from kriegsspiel.scenario.registry import shipped
 
 runner = CliRunner()
@@ -113,6 +113,13 @@ def test_whatif_end_to_end_with_common_random_numbers(tmp_path: Path) -> None:
         assert base.manifest[key] == variant.manifest[key]
     assert variant.manifest["overrides"] == {"sides.blue.color": "#000000"}
     assert not base.manifest["overrides"]
+    # each run has the summary.json that `run` writes, from its own replications
+    for folder, results in (("baseline", base), ("recolour", variant)):
+        summary = json.loads((tmp_path / "r" / folder / "summary.json").read_text())
+        assert summary["replications"] == 4 and summary["seed"] == 7
+        assert summary["overrides"] == results.manifest["overrides"]
+        assert summary == scenario_summary(scenario_task(str(scenario), summary["overrides"]),
+                                           results.frame(), 7)  # fmt: skip
     clear = runner.invoke(
         app, ["whatif", str(scenario), "clear", "--out", str(tmp_path / "c"), *args]
     )

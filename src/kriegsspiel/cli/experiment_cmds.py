@@ -18,11 +18,13 @@ from kriegsspiel.experiment.designs import DesignResults, grid_design, lhs_desig
 from kriegsspiel.experiment.engine_adapter import (
     parse_overrides,
     scenario_assumptions,
+    scenario_summary,
     scenario_task,
     scenario_whatif,
 )
 from kriegsspiel.experiment.runner import run_many
 from kriegsspiel.experiment.sensitivity import run_sensitivity
+from kriegsspiel.experiment.store import json_bytes, write_atomic
 
 Reps = Annotated[int, typer.Option("--reps", help="Replications per run (per design point).")]
 Seed = Annotated[int, typer.Option(help="Seed of the run (all points share it).")]
@@ -246,8 +248,9 @@ def whatif(
     """Run the baseline and a named what-if with common random numbers, and compare them.
 
     Both runs use the same seed and block size, so replication r of each draws the same random
-    numbers (a paired comparison). The command that writes the pair's HTML report is printed
-    (on stderr; under --json also as "report_command"); no report is written.
+    numbers (a paired comparison); each folder gets its summary.json as from `run`. The command
+    that writes the pair's HTML report is printed (on stderr; under --json also as
+    "report_command"); no report is written.
     """
     if list_:
         _list_whatifs(scenario, json_out)
@@ -268,6 +271,9 @@ def whatif(
         [(out / "baseline", baseline), (out / name, variant)], replications=reps, seed=seed,
         block_size=block, backend=backend, resume=resume, progress=not quiet,
     )  # fmt: skip
+    for folder, task, results in ((out / "baseline", baseline, a), (out / name, variant, b)):
+        summary = scenario_summary(task, results.frame(), seed)
+        write_atomic(folder / "summary.json", json_bytes(summary))
     report = compare_results(a, b)
     command = f"kriegsspiel report {out / name} --compare {out / 'baseline'}"
     if json_out:

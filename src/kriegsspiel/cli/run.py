@@ -84,11 +84,14 @@ def run(
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Run replications of SCENARIO and write DIR/summary.json plus per-replication tables."""
-    from kriegsspiel.engine.runner import compiled
-    from kriegsspiel.engine.summary import summarize
     from kriegsspiel.experiment import run_experiment
     from kriegsspiel.experiment.backends import check_scheduler
-    from kriegsspiel.experiment.engine_adapter import parse_overrides, scenario_of, scenario_task
+    from kriegsspiel.experiment.engine_adapter import (
+        parse_overrides,
+        scenario_of,
+        scenario_summary,
+        scenario_task,
+    )
     from kriegsspiel.experiment.runner import run_identity
     from kriegsspiel.experiment.store import json_bytes, set_aside, write_atomic
 
@@ -100,7 +103,6 @@ def run(
     backend = _backend(workers, scheduler, processes, -(-reps // block))
     task = scenario_task(scenario, parse_overrides(set_ or []))  # validated and compiled
     sc = scenario_of(task)
-    arr = compiled(sc)
     check_scheduler(backend)  # an unreachable cluster fails before any folder is touched
     if move_aside and (moved := set_aside(out, run_identity(task, seed, block, reps))):
         typer.echo(f"{out} held a different run; it is now in {moved}", err=True)
@@ -114,10 +116,7 @@ def run(
         resume=resume,
         progress=not quiet,
     )
-    summary = {
-        **summarize(results.frame(), sc.meta.name, arr.side_ids, seed),
-        "overrides": task.overrides,
-    }
+    summary = scenario_summary(task, results.frame(), seed)
     write_atomic(out / "summary.json", json_bytes(summary))
     if json_out:
         emit_json(summary)

@@ -29,6 +29,7 @@ __all__ = [
     "scenario_assumptions",
     "scenario_block",
     "scenario_of",
+    "scenario_summary",
     "scenario_task",
     "scenario_whatif",
 ]
@@ -135,6 +136,15 @@ def scenario_task(name_or_path: str, overrides: Mapping[str, Any] | None = None)
 def scenario_of(task: BlockTask) -> Any:
     """The validated scenario (overrides applied) that a :func:`scenario_task` task simulates."""
     return _from_params(task.params)
+
+
+def scenario_summary(task: BlockTask, frame: pd.DataFrame, seed: int) -> dict[str, Any]:
+    """``summary.json`` of a run of ``task`` (its per-replication ``frame``), with its overrides."""
+    from kriegsspiel.engine.summary import summarize
+
+    sc = scenario_of(task)
+    side_ids = tuple(sc.sides)
+    return {**summarize(frame, sc.meta.name, side_ids, seed), "overrides": task.overrides}
 
 
 def scenario_assumptions(name_or_path: str) -> dict[str, tuple[float, float]]:
