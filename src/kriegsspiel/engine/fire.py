@@ -395,38 +395,48 @@ def resolve(arr: BattleArrays, st: State, fire: Fire, con: Contacts, env: Enviro
     return out
 
 
+def _side_blocks(arr: BattleArrays) -> list[tuple[int, int]] | None:
+    """Each side's unit columns as one slice ``(start, stop)``; None if they are interleaved.
+
+    A battle area holds units of one side only, so area sums and maxima can be taken side
+    block by side block.
+    """
+    blocks = []
+    for s in range(arr.n_sides):
+        cols = np.flatnonzero(arr.side == s)
+        if cols.size and cols[-1] - cols[0] + 1 != cols.size:
+            return None
+        if cols.size:
+            blocks.append((int(cols[0]), int(cols[-1]) + 1))
+    return blocks
+
+
 def _area_sums(arr: BattleArrays, near: FloatArray, v: FloatArray) -> FloatArray:
     """``near @ v`` (``(B, U, U) @ (B, U, k)``): sums over each unit's battle area.
 
-    A battle area holds units of one side only, so when each side's columns form a block the
-    product is taken block by block (the same sums: the terms left out are zeros).
+    Taken side block by side block (:func:`_side_blocks`; the terms left out are zeros), or as
+    the whole product when the sides' columns are interleaved.
     """
+    blocks = _side_blocks(arr)
+    if blocks is None:
+        full: FloatArray = np.matmul(near, v)
+        return full
     out = np.zeros(v.shape)
-    for s in range(arr.n_sides):
-        cols = np.flatnonzero(arr.side == s)
-        if cols.size and cols[-1] - cols[0] + 1 != cols.size:  # not a block: the whole product
-            full: FloatArray = np.matmul(near, v)
-            return full
-        if cols.size:
-            a, b = cols[0], cols[-1] + 1
-            out[:, a:b] = np.matmul(near[:, a:b, a:b], v[:, a:b])
+    for a, b in blocks:
+        out[:, a:b] = np.matmul(near[:, a:b, a:b], v[:, a:b])
     return out
 
 
 def _area_max(arr: BattleArrays, near: FloatArray, v: FloatArray) -> FloatArray:
     """The largest of ``v`` (B, U; >= 0) over each unit's battle area, its own included.
 
-    ``near`` marks battle areas with 0 and 1, within one side, so the largest is taken side
-    block by side block as in :func:`_area_sums`.
+    ``near`` marks battle areas with 0 and 1; taken side block by side block as
+    :func:`_area_sums`, over the units with some ``v`` only.
     """
-    blocks = []
-    for s in range(arr.n_sides):
-        cols = np.flatnonzero(arr.side == s)
-        if cols.size and cols[-1] - cols[0] + 1 != cols.size:  # not a block: the whole matrix
-            whole: FloatArray = np.maximum((near * v[:, None, :]).max(axis=-1), v)
-            return whole
-        if cols.size:
-            blocks.append((cols[0], cols[-1] + 1))
+    blocks = _side_blocks(arr)
+    if blocks is None:
+        whole: FloatArray = np.maximum((near * v[:, None, :]).max(axis=-1), v)
+        return whole
     out = v.copy()
     for a, b in blocks:
         hit = a + np.flatnonzero((v[:, a:b] > 0).any(axis=0))  # only these can raise the max
