@@ -70,15 +70,22 @@ def _offset(u: dict[str, Any]) -> float:
     return math.hypot(u["drawn"]["x"] - u["true"]["x"], u["drawn"]["y"] - u["true"]["y"])
 
 
+def _opened_at_stack(open_page: Any, khasan: tuple[ReplayData, Path]) -> tuple[Any, list[int]]:
+    """The replay opened at the frame where most units stand on one point, and those units."""
+    data, path = khasan
+    t, stacked = _stack(data)
+    opened = open_page(path)
+    at_time(opened.page, t)
+    return opened, stacked
+
+
 def test_units_on_one_spot_are_drawn_apart_near_their_true_position(
     open_page: Any, khasan: tuple[ReplayData, Path]
 ) -> None:
-    data, path = khasan
-    t, stacked = _stack(data)
+    data, _ = khasan
+    opened, stacked = _opened_at_stack(open_page, khasan)
     assert len(stacked) >= 4  # several units on one point: what the fan-out is for
-    opened = open_page(path)
     page = opened.page
-    at_time(page, t)
     for view in ["-1", *(str(i) for i in range(len(data.sides)))]:
         page.select_option("#view", view)
         units = _units(page)
@@ -105,11 +112,9 @@ def test_units_on_one_spot_are_drawn_apart_near_their_true_position(
 def test_clicking_a_fanned_symbol_selects_that_unit(
     open_page: Any, khasan: tuple[ReplayData, Path]
 ) -> None:
-    data, path = khasan
-    t, stacked = _stack(data)
-    opened = open_page(path)
+    data, _ = khasan
+    opened, stacked = _opened_at_stack(open_page, khasan)
     page = opened.page
-    at_time(page, t)
     drawn = {u["unit"]: u for u in _units(page)}
     for u in stacked:
         page.mouse.click(drawn[u]["drawn"]["x"], drawn[u]["drawn"]["y"])
@@ -121,10 +126,8 @@ def test_clicking_a_fanned_symbol_selects_that_unit(
 def test_zoomed_far_in_a_unit_with_room_stands_at_its_true_position(
     open_page: Any, khasan: tuple[ReplayData, Path]
 ) -> None:
-    data, path = khasan
-    t, stacked = _stack(data)
-    page = open_page(path).page
-    at_time(page, t)
+    opened, stacked = _opened_at_stack(open_page, khasan)
+    page = opened.page
     fitted = {u["unit"]: u for u in _units(page)}
     spot = fitted[stacked[0]]["true"]
     zoom(page, spot["x"], spot["y"], MAX_ZOOM_NOTCHES)
