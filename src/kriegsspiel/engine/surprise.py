@@ -25,6 +25,8 @@ def factors(arr: BattleArrays, st: State, k: int) -> FloatArray | None:
     Columns: mobility characteristic, own vulnerability, vulnerability of the side it surprised;
     exactly 1 for a unit without surprise.
     """
+    if not st.surprise.any():  # no order with surprise yet, or every one lost
+        return None
     p = arr.params
     wear = 1.0 - (k - st.surprise_step) * arr.dt_h / 24.0 / p.surprise_days
     active = (st.surprise > 0) & ~st.broken & (wear > 0)
