@@ -36,8 +36,9 @@ it is 1), the trace; and the engine's longer steps in calm spells and its loops 
 numba are speed devices, not rules. Mesa runs one ``Model`` per replication with one ``Agent`` per
 unit (the idiomatic way), with per-unit constants and parameter tables as Python floats and
 lists and the rasters as Python lists; the men lost over the slice are printed for both as a
-sanity check (about 295 per replication in each). Reported: unit-steps per second of each (live
-units x steps x replications / wall time) and their ratio. Goal: kriegsspiel >= 50x Mesa.
+sanity check (about 505 and 470 per replication in session 4). Reported: unit-steps per second
+of each (live units x steps x replications / wall time) and their ratio. Goal: kriegsspiel >=
+50x Mesa.
 
 Defaults: ``--reps 250`` because ``kriegsspiel run`` simulates a 1,000-replication experiment
 as blocks of 250 (one block per worker at a time); ``--reps 1000`` (one block of 1,000) gives
